@@ -1,0 +1,3 @@
+import { expect, test } from 'vitest';
+import { placeholder } from '@org/entra-core';
+test('resolves source', () => { expect(placeholder).toBe(1); });

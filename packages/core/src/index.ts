@@ -1,1 +1,51 @@
-export const placeholder = 1;
+/**
+ * `@org/entra-core`: verify Microsoft Entra ID access tokens, on any runtime with `fetch` and WebCrypto.
+ *
+ * @packageDocumentation
+ */
+export type {
+  AuthContextOptions,
+  MatchOptions,
+  PrincipalCheck,
+  ScopeOrRoleRequirement,
+} from './authorize.js';
+export {
+  createRoleCheck,
+  createScopeCheck,
+  createScopeOrRoleCheck,
+  requireAppOnly,
+  requireAuthContext,
+  requireDelegated,
+  requireRoles,
+  requireScopeOrRole,
+  requireScopes,
+} from './authorize.js';
+export { extractBearerToken } from './bearer.js';
+export type { EntraAuthErrorCode, EntraAuthErrorOptions, EntraErrorResponse } from './errors.js';
+export {
+  ENTRA_AUTH_ERROR_CODES,
+  EntraAuthError,
+  EntraConfigError,
+  errorResponse,
+  isEntraAuthError,
+} from './errors.js';
+export type { EntraEvent, FetchFailureReason, KeyFetchTrigger } from './events.js';
+export type {
+  EntraAllowedTenants,
+  EntraCloud,
+  EntraJwksOptions,
+  EntraSigningAlgorithm,
+  EntraTokenVersion,
+  EntraValidatorBaseOptions,
+  EntraValidatorOptions,
+} from './options.js';
+export type { EntraPrincipal } from './principal.js';
+export type { EntraAuthRequestOptions, EntraRequestView } from './request.js';
+export {
+  authenticateRequestView,
+  isCorsPreflight,
+  resolveRequestOptions,
+  toValidator,
+} from './request.js';
+export type { EntraValidator, EntraValidatorConfig } from './validator.js';
+export { createEntraValidator, isEntraValidator } from './validator.js';

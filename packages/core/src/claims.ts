@@ -1,0 +1,188 @@
+/**
+ * Entra's claim rules, each a small function that throws one `EntraAuthError` code. They run only
+ * after the signature has been checked, except {@link isGraphAudience}.
+ */
+import { type IssuerRule, issuerFor, TENANT_TEMPLATE } from './authority.js';
+import { own } from './codec.js';
+import { EntraAuthError } from './errors.js';
+import { CONSUMERS_TENANT_ID, GRAPH_APP_ID } from './guid.js';
+import type { SigningKey } from './jwks.js';
+
+const GRAPH_AUDIENCES = new Set([
+  GRAPH_APP_ID,
+  'https://graph.microsoft.com',
+  'https://graph.microsoft.com/',
+  'https://graph.microsoft.us',
+  'https://graph.microsoft.us/',
+  'https://dod-graph.microsoft.us',
+  'https://dod-graph.microsoft.us/',
+  'https://microsoftgraph.chinacloudapi.cn',
+  'https://microsoftgraph.chinacloudapi.cn/',
+]);
+
+/** Other Microsoft first-party resources whose tokens clients often send to the wrong API. */
+const MICROSOFT_RESOURCES = new Set([
+  '00000002-0000-0000-c000-000000000000', // Azure AD Graph
+  'https://graph.windows.net',
+  'https://graph.windows.net/',
+  '797f4846-ba00-4fd7-ba43-dac1f8f63013', // Azure Resource Manager
+  'https://management.azure.com',
+  'https://management.azure.com/',
+  'https://management.core.windows.net',
+  'https://management.core.windows.net/',
+  'https://vault.azure.net',
+  'https://storage.azure.com',
+  'https://storage.azure.com/',
+  'https://database.windows.net/',
+]);
+
+/** True for a Microsoft Graph audience (Graph tokens cannot be validated by anyone but Graph). */
+export function isGraphAudience(aud: unknown): boolean {
+  return typeof aud === 'string' && GRAPH_AUDIENCES.has(aud);
+}
+
+/** The times a verified token may be used within, in milliseconds, for the verified-token cache. */
+export interface ValidityWindow {
+  readonly fromMs: number;
+  readonly untilMs: number;
+}
+
+function optionalTime(payload: Record<string, unknown>, name: string): number | undefined {
+  const v = own(payload, name);
+  if (v === undefined) return undefined;
+  if (typeof v !== 'number' || !Number.isFinite(v)) {
+    throw new EntraAuthError('malformed_token', {
+      message: `The access token claim ${name} is not a number`,
+    });
+  }
+  return v;
+}
+
+/**
+ * `exp` (required), `nbf`, `iat`, and the token age. A token is accepted when
+ * `nbf - tolerance <= now < exp + tolerance` and `iat - tolerance <= now`, and, with a maximum age,
+ * `now - iat <= maxAge + tolerance`.
+ */
+export function checkTimes(
+  payload: Record<string, unknown>,
+  nowMs: number,
+  toleranceSeconds: number,
+  maxAgeSeconds: number | undefined,
+): ValidityWindow {
+  const now = nowMs / 1000;
+  const exp = optionalTime(payload, 'exp');
+  if (exp === undefined)
+    throw new EntraAuthError('malformed_token', { message: 'The access token has no exp claim' });
+  const nbf = optionalTime(payload, 'nbf');
+  const iat = optionalTime(payload, 'iat');
+  let until = exp + toleranceSeconds;
+  if (now >= until) throw new EntraAuthError('token_expired');
+  let from = Number.NEGATIVE_INFINITY;
+  if (nbf !== undefined) from = nbf - toleranceSeconds;
+  if (iat !== undefined) from = Math.max(from, iat - toleranceSeconds);
+  if (now < from) throw new EntraAuthError('token_not_yet_valid');
+  if (maxAgeSeconds !== undefined) {
+    if (iat === undefined)
+      throw new EntraAuthError('token_too_old', { message: 'The access token has no iat claim' });
+    const oldest = iat + maxAgeSeconds + toleranceSeconds;
+    if (now > oldest) throw new EntraAuthError('token_too_old');
+    until = Math.min(until, oldest);
+  }
+  return { fromMs: from * 1000, untilMs: until * 1000 };
+}
+
+/** `iss` equals the trusted issuer (multi-tenant: the template filled with a GUID `tid`). Returns `tid`. */
+export function checkIssuer(payload: Record<string, unknown>, rule: IssuerRule): string | undefined {
+  const iss = own(payload, 'iss');
+  const tid = own(payload, 'tid');
+  const expected = issuerFor(rule, tid);
+  if (typeof iss !== 'string' || expected === undefined || iss !== expected)
+    throw new EntraAuthError('invalid_issuer');
+  return typeof tid === 'string' ? tid : undefined;
+}
+
+/**
+ * The key's own `issuer` property, when it has one, must name the token's issuer (multi-tenant keys:
+ * once the token's `tid` is filled in). As in Microsoft.IdentityModel, a v1 token may be signed by a
+ * key published with the v2 issuer of the same tenant.
+ */
+export function checkKeyIssuer(key: SigningKey, payload: Record<string, unknown>, v2: IssuerRule): void {
+  if (key.issuer === undefined) return;
+  const tid = own(payload, 'tid');
+  const iss = own(payload, 'iss');
+  const effective = key.issuer.includes(TENANT_TEMPLATE)
+    ? typeof tid === 'string'
+      ? key.issuer.replace(TENANT_TEMPLATE, () => tid)
+      : undefined
+    : key.issuer;
+  if (effective !== undefined && (effective === iss || effective === issuerFor(v2, tid))) return;
+  throw new EntraAuthError('invalid_issuer', {
+    message: 'The access token was signed by a key of another issuer',
+  });
+}
+
+/** `organizations` refuses personal Microsoft accounts. */
+export function checkNotConsumer(tid: string | undefined): void {
+  if (tid !== undefined && tid.toLowerCase() === CONSUMERS_TENANT_ID) {
+    throw new EntraAuthError('tenant_not_allowed', {
+      message:
+        'Personal Microsoft accounts are not accepted by this API: sign in with a work or school account',
+    });
+  }
+}
+
+/**
+ * An OpenID Connect ID token sent as an access token: it has a `nonce` / `at_hash` / `c_hash`, or
+ * none of the claims every access token has (`azp`/`appid`, `scp`, `roles`).
+ */
+export function isIdToken(payload: Record<string, unknown>): boolean {
+  if (
+    own(payload, 'nonce') !== undefined ||
+    own(payload, 'at_hash') !== undefined ||
+    own(payload, 'c_hash') !== undefined
+  ) {
+    return true;
+  }
+  return (
+    own(payload, 'azp') === undefined &&
+    own(payload, 'appid') === undefined &&
+    own(payload, 'scp') === undefined &&
+    own(payload, 'roles') === undefined
+  );
+}
+
+export const ID_TOKEN_MESSAGE =
+  'This is an ID token, which proves a sign-in to the client app: send an access token for this API instead (request a scope of this API, for example api://<client-id>/.default)';
+export const RESOURCE_MESSAGE =
+  'This token is for another Microsoft service: request a token for this API scope instead (for example api://<client-id>/.default)';
+
+/** `aud` is one of the accepted audiences (a string, or an array with one of them). */
+export function checkAudience(payload: Record<string, unknown>, audiences: ReadonlySet<string>): void {
+  const aud = own(payload, 'aud');
+  if (typeof aud === 'string') {
+    if (audiences.has(aud)) return;
+    if (MICROSOFT_RESOURCES.has(aud))
+      throw new EntraAuthError('foreign_token', { message: RESOURCE_MESSAGE });
+  } else if (Array.isArray(aud) && aud.length > 0 && aud.every((a) => typeof a === 'string')) {
+    if (aud.some((a: string) => audiences.has(a))) return;
+  }
+  throw new EntraAuthError('invalid_audience');
+}
+
+/** `scp` (space-separated string) and `roles` (string array), type-checked. Empty counts as absent. */
+export function readPermissions(payload: Record<string, unknown>): { scopes: string[]; roles: string[] } {
+  const scp = own(payload, 'scp');
+  const roles = own(payload, 'roles');
+  if (scp !== undefined && typeof scp !== 'string') {
+    throw new EntraAuthError('malformed_token', { message: 'The access token claim scp is not a string' });
+  }
+  if (roles !== undefined && !(Array.isArray(roles) && roles.every((r) => typeof r === 'string'))) {
+    throw new EntraAuthError('malformed_token', {
+      message: 'The access token claim roles is not a list of strings',
+    });
+  }
+  return {
+    scopes: scp === undefined || scp === '' ? [] : scp.split(' ').filter((s) => s !== ''),
+    roles: roles === undefined ? [] : (roles as string[]).slice(),
+  };
+}

@@ -1,0 +1,75 @@
+import type { EntraAuthErrorCode } from './errors.js';
+
+/**
+ * What the validator reports through `onEvent`: network activity of the key cache and rejections.
+ * Events never carry a token, a key id or a claim value.
+ */
+export type EntraEvent =
+  | {
+      type: 'metadata_fetched';
+      /** The discovery document's URL. */
+      url: string;
+      version: '1.0' | '2.0';
+      durationMs: number;
+    }
+  | {
+      type: 'metadata_fetch_failed';
+      url: string;
+      version: '1.0' | '2.0';
+      reason: FetchFailureReason;
+    }
+  | {
+      type: 'keys_fetched';
+      jwksUri: string;
+      /** Why the key set was fetched. */
+      trigger: KeyFetchTrigger;
+      /** How many usable keys the set holds. */
+      keyCount: number;
+      /** How many entries were ignored (not RSA, too small, not for signatures...). */
+      ignoredCount: number;
+      durationMs: number;
+    }
+  | {
+      type: 'keys_fetch_failed';
+      jwksUri: string;
+      trigger: KeyFetchTrigger;
+      reason: FetchFailureReason;
+    }
+  | {
+      type: 'stale_keys_served';
+      jwksUri: string;
+      /** Seconds since the keys were last fetched successfully. */
+      ageSeconds: number;
+    }
+  | {
+      type: 'unknown_kid_throttled';
+      jwksUri: string;
+    }
+  | {
+      type: 'token_rejected';
+      code: EntraAuthErrorCode;
+    };
+
+/** Why a key set is fetched. */
+export type KeyFetchTrigger = 'initial' | 'warm_up' | 'refresh' | 'unknown_kid' | 'expired';
+
+/** Why a request for a discovery document or a key set failed. */
+export type FetchFailureReason =
+  | 'network'
+  | 'timeout'
+  | 'status'
+  | 'redirect'
+  | 'too_large'
+  | 'invalid_json'
+  | 'invalid_document'
+  | 'no_usable_keys';
+
+/** Calls a listener without ever letting it break verification. */
+export function emit(listener: ((event: EntraEvent) => void) | undefined, event: EntraEvent): void {
+  if (listener === undefined) return;
+  try {
+    listener(event);
+  } catch {
+    // A listener's failure is the listener's problem; verification goes on.
+  }
+}

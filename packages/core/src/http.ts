@@ -1,0 +1,113 @@
+/**
+ * The only way the core talks to the network: a GET with a timeout, a response size cap, and no
+ * redirects, that never throws. Used for discovery documents and key sets alike.
+ */
+import type { FetchFailureReason } from './events.js';
+
+export interface BoundedFetchOptions {
+  fetch: (input: string, init?: RequestInit) => Promise<Response>;
+  timeoutMs: number;
+  maxResponseBytes: number;
+}
+
+export type FetchResult =
+  | { ok: true; json: unknown; durationMs: number }
+  | { ok: false; reason: FetchFailureReason; status?: number; error?: unknown };
+
+const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
+
+async function readCapped(
+  response: Response,
+  max: number,
+  signal: AbortSignal,
+): Promise<Uint8Array | 'too_large'> {
+  const declared = Number(response.headers.get('content-length'));
+  if (Number.isFinite(declared) && declared > max) {
+    await response.body?.cancel().catch(() => undefined);
+    return 'too_large';
+  }
+  if (response.body === null) return new Uint8Array(0);
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    if (signal.aborted) {
+      await reader.cancel().catch(() => undefined);
+      throw signal.reason;
+    }
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > max) {
+      await reader.cancel().catch(() => undefined);
+      return 'too_large';
+    }
+    chunks.push(value);
+  }
+  if (chunks.length === 1) return chunks[0] as Uint8Array;
+  const out = new Uint8Array(total);
+  let offset = 0;
+  for (const c of chunks) {
+    out.set(c, offset);
+    offset += c.byteLength;
+  }
+  return out;
+}
+
+/** Fetches a JSON document within the limits; reports why it failed instead of throwing. */
+export async function fetchJson(url: string, options: BoundedFetchOptions): Promise<FetchResult> {
+  const started = Date.now();
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(new Error('timeout')), options.timeoutMs);
+  (timer as { unref?: () => void }).unref?.();
+  let timedOut = false;
+  controller.signal.addEventListener('abort', () => {
+    timedOut = true;
+  });
+  try {
+    // A bounded wait even for an injected fetch that ignores the signal.
+    const response = await Promise.race([
+      options.fetch(url, {
+        method: 'GET',
+        redirect: 'manual',
+        signal: controller.signal,
+        headers: { accept: 'application/json' },
+      }),
+      new Promise<never>((_, reject) => {
+        controller.signal.addEventListener('abort', () => reject(controller.signal.reason));
+      }),
+    ]);
+    if (
+      response.type === 'opaqueredirect' ||
+      response.redirected ||
+      (response.status >= 300 && response.status < 400)
+    ) {
+      await response.body?.cancel().catch(() => undefined);
+      return { ok: false, reason: 'redirect', status: response.status };
+    }
+    if (response.status !== 200) {
+      await response.body?.cancel().catch(() => undefined);
+      return { ok: false, reason: 'status', status: response.status };
+    }
+    const bytes = await Promise.race([
+      readCapped(response, options.maxResponseBytes, controller.signal),
+      new Promise<never>((_, reject) => {
+        if (controller.signal.aborted) reject(controller.signal.reason);
+        controller.signal.addEventListener('abort', () => reject(controller.signal.reason));
+      }),
+    ]);
+    if (bytes === 'too_large') return { ok: false, reason: 'too_large' };
+    let json: unknown;
+    try {
+      json = JSON.parse(decoder.decode(bytes));
+    } catch (error) {
+      return { ok: false, reason: 'invalid_json', error };
+    }
+    return { ok: true, json, durationMs: Math.max(0, Date.now() - started) };
+  } catch (error) {
+    return { ok: false, reason: timedOut ? 'timeout' : 'network', error };
+  } finally {
+    clearTimeout(timer);
+    if (!controller.signal.aborted) controller.abort(new Error('done'));
+  }
+}

@@ -1,0 +1,446 @@
+/**
+ * Options: their public shape, their defaults, and the checks that turn a mistake into an
+ * `EntraConfigError` at start-up, with a message that says how to fix it.
+ */
+import { EntraConfigError } from './errors.js';
+import type { EntraEvent } from './events.js';
+import { GUID_RE } from './guid.js';
+
+/** The national clouds Entra ID runs in. */
+export type EntraCloud = 'public' | 'usgov' | 'china';
+
+/** A token version: `ver` claim. */
+export type EntraTokenVersion = '1.0' | '2.0';
+
+/** Signature algorithms the validator can accept. Entra signs with RS256. */
+export type EntraSigningAlgorithm = 'RS256' | 'RS384' | 'RS512';
+
+/** How the key set is fetched and cached. */
+export interface EntraJwksOptions {
+  /** Background refresh period of the key set. Default 3600. */
+  refreshIntervalSeconds?: number;
+  /** Minimum gap between two refetches caused by an unknown `kid`. Default 30. */
+  cooldownSeconds?: number;
+  /** How long cached keys keep serving while the issuer is unreachable. Default 86400. */
+  maxStaleSeconds?: number;
+  /** Timeout of each outbound request, in milliseconds. Default 5000. */
+  timeoutMs?: number;
+  /** Largest response accepted, in bytes. Default 1048576. */
+  maxResponseBytes?: number;
+}
+
+/** A tenant allow-list: tenant GUIDs, or a predicate whose answer is cached per tenant. */
+export type EntraAllowedTenants = readonly string[] | ((tenantId: string) => boolean | Promise<boolean>);
+
+/** Options shared by every validator, whatever its audience. */
+export interface EntraValidatorBaseOptions {
+  /** Tenant GUID, verified domain (`contoso.onmicrosoft.com`), or `common` / `organizations` / `consumers`. */
+  tenantId: string;
+  /** National cloud; picks the authority. Default `'public'`. */
+  cloud?: EntraCloud;
+  /** Base URL of the authority, e.g. `https://login.microsoftonline.com`. `http:` only on loopback. */
+  authority?: string;
+  /** Full v2.0 discovery URL; overrides `authority` and `tenantId` routing (B2C, External ID, custom domains). */
+  discoveryUrl?: string;
+  /** Multi-tenant only: tenants whose tokens are accepted. */
+  allowedTenants?: EntraAllowedTenants;
+  /** Multi-tenant only: explicitly accept every tenant. Default `false`. */
+  allowAnyTenant?: boolean;
+  /** Accepted `ver` values. Default `['1.0', '2.0']`. */
+  tokenVersions?: readonly EntraTokenVersion[];
+  /** Accepted signature algorithms. Default `['RS256']`. */
+  algorithms?: readonly EntraSigningAlgorithm[];
+  /** Leeway for `exp`, `nbf` and `iat`, in seconds. Default 300. */
+  clockToleranceSeconds?: number;
+  /** Refuse tokens whose `iat` is older than this many seconds. */
+  maxTokenAgeSeconds?: number;
+  /** `false` refuses guest users. Default `true`. */
+  allowGuests?: boolean;
+  /** Calling applications (`azp` / `appid`) that are accepted. */
+  allowedClientIds?: readonly string[];
+  /** Refuse tokens with neither `scp` nor `roles`. Default `true`. */
+  requireScopeOrRole?: boolean;
+  /** Longer tokens are refused before any decoding. Default 16384. */
+  maxTokenLength?: number;
+  /** Key set fetching and caching. */
+  jwks?: EntraJwksOptions;
+  /** The current time in milliseconds. Default `Date.now`. */
+  clock?: () => number;
+  /** Cache of verified tokens, keyed by the whole token: `{ max }` or `false`. Default `{ max: 5000 }`. */
+  tokenCache?: { max?: number } | false;
+  /** The `fetch` used for discovery and keys. Default the global `fetch`. */
+  fetch?: (input: string, init?: RequestInit) => Promise<Response>;
+  /** Receives key fetches, refreshes, stale keys served and rejections. Never a token. */
+  onEvent?: (event: EntraEvent) => void;
+}
+
+/**
+ * Options of `createEntraValidator`. Either `audience` or `clientId` is required (a validator that
+ * would accept any audience does not compile).
+ *
+ * @example
+ * ```ts
+ * const options: EntraValidatorOptions = { tenantId: '72f988bf-86f1-41af-91ab-2d7cd011db47', clientId: '6e74172b-be56-4843-9ff4-e66a39bb12e3' };
+ * ```
+ */
+export type EntraValidatorOptions = EntraValidatorBaseOptions &
+  (
+    | {
+        /** Accepted `aud` values: a token passes if its `aud` equals one. */
+        audience: string | readonly string[];
+        /** The API's application (client) ID. */
+        clientId?: string;
+      }
+    | {
+        audience?: undefined;
+        /** The API's application (client) ID: accepted audiences are it and `api://{clientId}`. */
+        clientId: string;
+      }
+  );
+
+/** Options after checks, with every default filled in. */
+export interface ResolvedOptions {
+  tenantId: string;
+  cloud: EntraCloud;
+  authority: string | undefined;
+  discoveryUrl: string | undefined;
+  audiences: ReadonlySet<string>;
+  clientId: string | undefined;
+  allowedTenants: EntraAllowedTenants | undefined;
+  allowAnyTenant: boolean;
+  tokenVersions: ReadonlySet<string>;
+  algorithms: ReadonlySet<string>;
+  clockToleranceSeconds: number;
+  maxTokenAgeSeconds: number | undefined;
+  allowGuests: boolean;
+  allowedClientIds: ReadonlySet<string> | undefined;
+  requireScopeOrRole: boolean;
+  maxTokenLength: number;
+  jwks: Required<EntraJwksOptions>;
+  clock: () => number;
+  tokenCacheMax: number;
+  fetch: (input: string, init?: RequestInit) => Promise<Response>;
+  onEvent: ((event: EntraEvent) => void) | undefined;
+}
+
+export const DEFAULT_JWKS: Readonly<Required<EntraJwksOptions>> = Object.freeze({
+  refreshIntervalSeconds: 3600,
+  cooldownSeconds: 30,
+  maxStaleSeconds: 86400,
+  timeoutMs: 5000,
+  maxResponseBytes: 1048576,
+});
+
+export const DEFAULT_TOKEN_CACHE_MAX = 5000;
+
+const KNOWN_OPTIONS = new Set([
+  'tenantId',
+  'audience',
+  'clientId',
+  'cloud',
+  'authority',
+  'discoveryUrl',
+  'allowedTenants',
+  'allowAnyTenant',
+  'tokenVersions',
+  'algorithms',
+  'clockToleranceSeconds',
+  'maxTokenAgeSeconds',
+  'allowGuests',
+  'allowedClientIds',
+  'requireScopeOrRole',
+  'maxTokenLength',
+  'jwks',
+  'clock',
+  'tokenCache',
+  'fetch',
+  'onEvent',
+]);
+const JWKS_KEYS = Object.keys(DEFAULT_JWKS);
+const MULTI_TENANT = new Set(['common', 'organizations']);
+const DOMAIN_RE = /^(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
+
+function fail(message: string): never {
+  throw new EntraConfigError(message);
+}
+
+function isLoopbackHost(hostname: string): boolean {
+  const h = hostname.startsWith('[') ? hostname.slice(1, -1) : hostname;
+  return h === 'localhost' || h === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h);
+}
+
+/** `https:`, or `http:` on a loopback host (127.0.0.0/8, `localhost`, `::1`). */
+export function isTrustedUrl(url: URL): boolean {
+  return url.protocol === 'https:' || (url.protocol === 'http:' && isLoopbackHost(url.hostname));
+}
+
+function checkUrl(name: string, value: unknown, example: string): URL {
+  if (typeof value !== 'string' || value === '') fail(`${name} must be a URL string, for example ${example}`);
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    fail(`${name} is not a valid URL: use an absolute URL such as ${example}`);
+  }
+  if (!isTrustedUrl(url)) {
+    fail(
+      `${name} must use https: (http: is accepted only for loopback hosts such as 127.0.0.1, for tests); got a ${url.protocol} URL on a non-loopback host`,
+    );
+  }
+  if (url.username || url.password || url.hash) fail(`${name} must not contain credentials or a #fragment`);
+  return url;
+}
+
+function positive(name: string, value: unknown, fallback: number, allowZero = false): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || (!allowZero && value === 0)) {
+    fail(`${name} must be a ${allowZero ? 'non-negative' : 'positive'} finite number`);
+  }
+  return value;
+}
+
+function boolean(name: string, value: unknown, fallback: boolean): boolean {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'boolean') fail(`${name} must be true or false`);
+  return value;
+}
+
+function nonEmptyStrings(name: string, value: unknown, hint: string): string[] {
+  const list = typeof value === 'string' ? [value] : value;
+  if (!Array.isArray(list) || list.length === 0) fail(`${name} must not be empty: ${hint}`);
+  for (const item of list) {
+    if (typeof item !== 'string' || item.trim() === '')
+      fail(`${name} must contain only non-empty strings: ${hint}`);
+  }
+  return list as string[];
+}
+
+/** Checks options and fills in defaults. Throws `EntraConfigError` on any mistake. */
+export function resolveOptions(input: EntraValidatorOptions): ResolvedOptions {
+  if (typeof input !== 'object' || input === null) {
+    fail(
+      "createEntraValidator needs an options object, for example { tenantId: '<tenant guid>', clientId: '<api client id>' }",
+    );
+  }
+  const options = input as EntraValidatorOptions & Record<string, unknown>;
+  for (const key of Object.keys(options)) {
+    if (!KNOWN_OPTIONS.has(key))
+      fail(`Unknown option '${key.slice(0, 40)}'. Known options: ${[...KNOWN_OPTIONS].join(', ')}`);
+  }
+
+  // Tenant
+  if (typeof options.tenantId !== 'string' || options.tenantId.trim() === '') {
+    fail(
+      "tenantId is required: the tenant GUID, a verified domain (contoso.onmicrosoft.com), or 'common' / 'organizations' / 'consumers'",
+    );
+  }
+  const tenantId = options.tenantId.trim().toLowerCase();
+  if (
+    !GUID_RE.test(tenantId) &&
+    !DOMAIN_RE.test(tenantId) &&
+    !['common', 'organizations', 'consumers'].includes(tenantId)
+  ) {
+    fail(
+      "tenantId must be a tenant GUID, a verified domain such as contoso.onmicrosoft.com, or 'common' / 'organizations' / 'consumers' (find the GUID under Microsoft Entra ID > Overview > Tenant ID)",
+    );
+  }
+  const multiTenant = MULTI_TENANT.has(tenantId);
+
+  // Audience
+  let clientId: string | undefined;
+  if (options.clientId !== undefined) {
+    if (typeof options.clientId !== 'string' || !GUID_RE.test(options.clientId.trim())) {
+      fail(
+        "clientId must be the API's application (client) ID, a GUID; put an App ID URI such as api://my-api in audience instead",
+      );
+    }
+    clientId = options.clientId.trim().toLowerCase();
+  }
+  let audiences: string[];
+  if (options.audience !== undefined) {
+    audiences = nonEmptyStrings(
+      'audience',
+      options.audience,
+      "set the API's App ID URI or client ID, e.g. 'api://<client id>'",
+    );
+  } else if (clientId !== undefined) {
+    audiences = [clientId, `api://${clientId}`];
+  } else {
+    fail(
+      "Set audience (the API's App ID URI or client ID, e.g. 'api://<client id>') or clientId: without one, tokens issued for any other application would be accepted",
+    );
+  }
+
+  // Authority
+  const cloud = options.cloud ?? 'public';
+  if (cloud !== 'public' && cloud !== 'usgov' && cloud !== 'china')
+    fail("cloud must be 'public', 'usgov' or 'china'");
+  let authority: string | undefined;
+  if (options.authority !== undefined) {
+    const url = checkUrl('authority', options.authority, 'https://login.microsoftonline.com');
+    if (url.search)
+      fail(
+        'authority must not contain a query string: give the base URL, e.g. https://login.microsoftonline.com',
+      );
+    authority = url.href.replace(/\/+$/, '');
+  }
+  let discoveryUrl: string | undefined;
+  if (options.discoveryUrl !== undefined) {
+    discoveryUrl = checkUrl(
+      'discoveryUrl',
+      options.discoveryUrl,
+      'https://contoso.b2clogin.com/contoso.onmicrosoft.com/B2C_1_signin/v2.0/.well-known/openid-configuration',
+    ).href;
+  }
+
+  // Tenants
+  const allowAnyTenant = boolean('allowAnyTenant', options.allowAnyTenant, false);
+  let allowedTenants: EntraAllowedTenants | undefined;
+  if (options.allowedTenants !== undefined) {
+    if (typeof options.allowedTenants === 'function') {
+      allowedTenants = options.allowedTenants;
+    } else {
+      const list = nonEmptyStrings(
+        'allowedTenants',
+        options.allowedTenants,
+        'list the tenant GUIDs to accept, or set allowAnyTenant: true to accept every tenant',
+      );
+      for (const t of list) {
+        if (!GUID_RE.test(t.trim()))
+          fail('allowedTenants must contain tenant GUIDs (the tid claim), not domains or names');
+      }
+      allowedTenants = Object.freeze(list.map((t) => t.trim().toLowerCase()));
+    }
+  }
+  if (multiTenant) {
+    if (allowedTenants === undefined && !allowAnyTenant) {
+      fail(
+        `tenantId '${tenantId}' accepts tokens from other tenants: set allowedTenants (tenant GUIDs or a function) to choose which, or allowAnyTenant: true to accept every tenant`,
+      );
+    }
+    if (allowedTenants !== undefined && allowAnyTenant) {
+      fail('Set either allowedTenants or allowAnyTenant, not both');
+    }
+  } else if (!discoveryUrl && (allowedTenants !== undefined || allowAnyTenant)) {
+    fail(
+      `allowedTenants and allowAnyTenant apply to multi-tenant APIs only: tenantId '${tenantId}' already accepts a single tenant. Remove them, or set tenantId to 'organizations' or 'common'`,
+    );
+  }
+
+  // Token rules
+  let tokenVersions: Set<string> = new Set(['1.0', '2.0']);
+  if (options.tokenVersions !== undefined) {
+    const list = nonEmptyStrings(
+      'tokenVersions',
+      options.tokenVersions,
+      "use ['2.0'], ['1.0'] or ['1.0', '2.0']",
+    );
+    for (const v of list)
+      if (v !== '1.0' && v !== '2.0') fail("tokenVersions may contain only '1.0' and '2.0'");
+    tokenVersions = new Set(list);
+  }
+  let algorithms: Set<string> = new Set(['RS256']);
+  if (options.algorithms !== undefined) {
+    const list = nonEmptyStrings('algorithms', options.algorithms, "Entra signs with RS256: use ['RS256']");
+    for (const a of list)
+      if (a !== 'RS256' && a !== 'RS384' && a !== 'RS512')
+        fail("algorithms may contain only 'RS256', 'RS384' and 'RS512'");
+    algorithms = new Set(list);
+  }
+  const clockToleranceSeconds = positive('clockToleranceSeconds', options.clockToleranceSeconds, 300, true);
+  const maxTokenAgeSeconds =
+    options.maxTokenAgeSeconds === undefined
+      ? undefined
+      : positive('maxTokenAgeSeconds', options.maxTokenAgeSeconds, 0);
+  const allowGuests = boolean('allowGuests', options.allowGuests, true);
+  const requireScopeOrRole = boolean('requireScopeOrRole', options.requireScopeOrRole, true);
+  let allowedClientIds: Set<string> | undefined;
+  if (options.allowedClientIds !== undefined) {
+    const list = nonEmptyStrings(
+      'allowedClientIds',
+      options.allowedClientIds,
+      'list the client application IDs (azp / appid) to accept',
+    );
+    allowedClientIds = new Set(list.map((c) => c.trim().toLowerCase()));
+  }
+  const maxTokenLength = positive('maxTokenLength', options.maxTokenLength, 16384);
+  if (!Number.isInteger(maxTokenLength) || maxTokenLength < 256)
+    fail('maxTokenLength must be an integer of at least 256');
+
+  // Keys
+  if (options.jwks !== undefined && (typeof options.jwks !== 'object' || options.jwks === null)) {
+    fail('jwks must be an object, e.g. { refreshIntervalSeconds: 3600 }');
+  }
+  const jwksIn = (options.jwks ?? {}) as Record<string, unknown>;
+  for (const key of Object.keys(jwksIn)) {
+    if (!JWKS_KEYS.includes(key))
+      fail(`Unknown jwks option '${key.slice(0, 40)}'. Known: ${JWKS_KEYS.join(', ')}`);
+  }
+  const jwks: Required<EntraJwksOptions> = {
+    refreshIntervalSeconds: positive(
+      'jwks.refreshIntervalSeconds',
+      jwksIn.refreshIntervalSeconds,
+      DEFAULT_JWKS.refreshIntervalSeconds,
+    ),
+    cooldownSeconds: positive(
+      'jwks.cooldownSeconds',
+      jwksIn.cooldownSeconds,
+      DEFAULT_JWKS.cooldownSeconds,
+      true,
+    ),
+    maxStaleSeconds: positive(
+      'jwks.maxStaleSeconds',
+      jwksIn.maxStaleSeconds,
+      DEFAULT_JWKS.maxStaleSeconds,
+      true,
+    ),
+    timeoutMs: positive('jwks.timeoutMs', jwksIn.timeoutMs, DEFAULT_JWKS.timeoutMs),
+    maxResponseBytes: positive(
+      'jwks.maxResponseBytes',
+      jwksIn.maxResponseBytes,
+      DEFAULT_JWKS.maxResponseBytes,
+    ),
+  };
+
+  // Plumbing
+  if (options.clock !== undefined && typeof options.clock !== 'function')
+    fail('clock must be a function returning milliseconds, like Date.now');
+  if (options.fetch !== undefined && typeof options.fetch !== 'function')
+    fail('fetch must be a function compatible with the global fetch');
+  if (options.onEvent !== undefined && typeof options.onEvent !== 'function')
+    fail('onEvent must be a function');
+  if (options.fetch === undefined && typeof globalThis.fetch !== 'function')
+    fail('This runtime has no global fetch: pass the fetch option');
+  let tokenCacheMax = DEFAULT_TOKEN_CACHE_MAX;
+  if (options.tokenCache === false) tokenCacheMax = 0;
+  else if (options.tokenCache !== undefined) {
+    if (typeof options.tokenCache !== 'object' || options.tokenCache === null)
+      fail('tokenCache must be { max } or false');
+    tokenCacheMax = positive('tokenCache.max', options.tokenCache.max, DEFAULT_TOKEN_CACHE_MAX);
+    if (!Number.isInteger(tokenCacheMax)) fail('tokenCache.max must be a whole number');
+  }
+
+  return {
+    tenantId,
+    cloud,
+    authority,
+    discoveryUrl,
+    audiences: new Set(audiences.map((a) => (GUID_RE.test(a.trim()) ? a.trim().toLowerCase() : a.trim()))),
+    clientId,
+    allowedTenants,
+    allowAnyTenant,
+    tokenVersions,
+    algorithms,
+    clockToleranceSeconds,
+    maxTokenAgeSeconds,
+    allowGuests,
+    allowedClientIds,
+    requireScopeOrRole,
+    maxTokenLength,
+    jwks,
+    clock: options.clock ?? Date.now,
+    tokenCacheMax,
+    fetch: options.fetch ?? ((input, init) => globalThis.fetch(input, init)),
+    onEvent: options.onEvent,
+  };
+}

@@ -1,0 +1,124 @@
+/**
+ * What every framework adapter does with a request, decided once: CORS preflights pass, optional
+ * routes let anonymous requests through, everything else is authenticated. Adapters only read
+ * headers and write responses.
+ */
+import { EntraConfigError, isEntraAuthError } from './errors.js';
+import type { EntraValidatorOptions } from './options.js';
+import type { EntraPrincipal } from './principal.js';
+import { createEntraValidator, type EntraValidator, isEntraValidator } from './validator.js';
+
+/** Options every adapter's authenticating middleware accepts. */
+export interface EntraAuthRequestOptions {
+  /** Let requests without a token through with no principal; a token that is present and bad is still refused. Default `false`. */
+  optional?: boolean;
+  /**
+   * What to do with a CORS preflight (`OPTIONS` with `Origin` and `Access-Control-Request-Method`,
+   * which browsers send without a token): `'pass'` it on to the next handler (default) or
+   * `'authenticate'` it like any request.
+   */
+  corsPreflight?: 'pass' | 'authenticate';
+}
+
+/** The parts of an HTTP request authentication reads. Header names are given in lower case. */
+export interface EntraRequestView {
+  readonly method: string | undefined;
+  header(
+    name: 'authorization' | 'origin' | 'access-control-request-method',
+  ): string | readonly string[] | null | undefined;
+}
+
+/**
+ * True for a CORS preflight request: `OPTIONS` with an `Origin` and an `Access-Control-Request-Method`.
+ *
+ * @example
+ * ```ts
+ * isCorsPreflight({ method: req.method, header: (n) => req.headers[n] });
+ * ```
+ */
+export function isCorsPreflight(request: EntraRequestView): boolean {
+  return (
+    request.method?.toUpperCase() === 'OPTIONS' &&
+    !!request.header('origin') &&
+    !!request.header('access-control-request-method')
+  );
+}
+
+/**
+ * Checks adapter options at set-up time (unknown keys and wrong types are configuration errors) and
+ * returns them normalised. `extra` lists the adapter's own option names.
+ *
+ * @example
+ * ```ts
+ * const opts = resolveRequestOptions(options, 'entraAuth', ['passErrors']);
+ * ```
+ */
+export function resolveRequestOptions<T extends EntraAuthRequestOptions>(
+  options: T | undefined,
+  where: string,
+  extra: readonly string[] = [],
+): T & Required<EntraAuthRequestOptions> {
+  if (options !== undefined && (typeof options !== 'object' || options === null)) {
+    throw new EntraConfigError(`${where}: the options must be an object, e.g. { optional: true }`);
+  }
+  const known = new Set(['optional', 'corsPreflight', ...extra]);
+  for (const key of Object.keys(options ?? {})) {
+    if (!known.has(key))
+      throw new EntraConfigError(
+        `${where}: unknown option '${key.slice(0, 40)}'. Known options: ${[...known].join(', ')}`,
+      );
+  }
+  const optional = options?.optional ?? false;
+  if (typeof optional !== 'boolean') throw new EntraConfigError(`${where}: optional must be true or false`);
+  const corsPreflight = options?.corsPreflight ?? 'pass';
+  if (corsPreflight !== 'pass' && corsPreflight !== 'authenticate') {
+    throw new EntraConfigError(`${where}: corsPreflight must be 'pass' or 'authenticate'`);
+  }
+  return { ...(options as T), optional, corsPreflight };
+}
+
+/**
+ * A validator from what the user gave an adapter: an existing validator (shared, perhaps warmed up)
+ * or options (a new validator the adapter owns).
+ *
+ * @example
+ * ```ts
+ * const { validator, owned } = toValidator(optionsOrValidator);
+ * ```
+ */
+export function toValidator(input: EntraValidatorOptions | EntraValidator): {
+  validator: EntraValidator;
+  owned: boolean;
+} {
+  if (isEntraValidator(input)) return { validator: input, owned: false };
+  if (typeof input !== 'object' || input === null) {
+    throw new EntraConfigError(
+      "Pass validator options ({ tenantId, clientId }) or a validator from createEntraValidator, e.g. entraAuth({ tenantId: '<tenant guid>', clientId: '<api client id>' })",
+    );
+  }
+  return { validator: createEntraValidator(input), owned: true };
+}
+
+/**
+ * Authenticates one request as an adapter should: a CORS preflight (when passed) and, on optional
+ * routes, a request without credentials resolve to `undefined`; any other failure rejects with an
+ * `EntraAuthError`.
+ *
+ * @example
+ * ```ts
+ * const principal = await authenticateRequestView(validator, { method: req.method, header: (n) => req.headers[n] }, { optional: false, corsPreflight: 'pass' });
+ * ```
+ */
+export async function authenticateRequestView(
+  validator: EntraValidator,
+  request: EntraRequestView,
+  options: Required<EntraAuthRequestOptions>,
+): Promise<EntraPrincipal | undefined> {
+  if (options.corsPreflight === 'pass' && isCorsPreflight(request)) return undefined;
+  try {
+    return await validator.authenticate(request.header('authorization'));
+  } catch (error) {
+    if (options.optional && isEntraAuthError(error) && error.code === 'missing_token') return undefined;
+    throw error;
+  }
+}

@@ -192,6 +192,11 @@ export class EntraAuthError extends Error {
   readonly retryAfterSeconds: number | undefined;
   /** For `insufficient_scope`: the scopes the requirement asked for. */
   readonly requiredScopes: readonly string[] | undefined;
+  /**
+   * Always true: the message is safe to show a client. Frameworks that follow the http-errors
+   * convention (Koa, Fastify) read it.
+   */
+  readonly expose = true;
   declare readonly [BRAND]: true;
 
   constructor(code: EntraAuthErrorCode, options: EntraAuthErrorOptions = {}) {
@@ -205,6 +210,19 @@ export class EntraAuthError extends Error {
       code === 'keys_unavailable' ? Math.max(1, Math.ceil(options.retryAfterSeconds ?? 30)) : undefined;
     this.wwwAuthenticate = challenge(info.challenge, message, options);
     Object.defineProperty(this, BRAND, { value: true });
+  }
+
+  /** Same as `status` (the name Fastify and http-errors use). */
+  get statusCode(): number {
+    return this.status;
+  }
+
+  /** The headers that go with this error (`WWW-Authenticate`, `Retry-After`), as Koa's and Fastify's error handlers expect. */
+  get headers(): Record<string, string> {
+    const headers: Record<string, string> = {};
+    if (this.wwwAuthenticate !== undefined) headers['www-authenticate'] = this.wwwAuthenticate;
+    if (this.retryAfterSeconds !== undefined) headers['retry-after'] = String(this.retryAfterSeconds);
+    return headers;
   }
 }
 
@@ -276,9 +294,8 @@ export function errorResponse(error: EntraAuthError): EntraErrorResponse {
   const headers: Record<string, string> = {
     'content-type': 'application/json; charset=utf-8',
     'cache-control': 'no-store',
+    ...error.headers,
   };
-  if (error.wwwAuthenticate !== undefined) headers['www-authenticate'] = error.wwwAuthenticate;
-  if (error.retryAfterSeconds !== undefined) headers['retry-after'] = String(error.retryAfterSeconds);
   return {
     status: error.status,
     headers,

@@ -41,6 +41,11 @@ export function isGraphAudience(aud: unknown): boolean {
   return typeof aud === 'string' && GRAPH_AUDIENCES.has(aud);
 }
 
+/** True for the audience of a Microsoft first-party service other than Graph (ARM, Key Vault, Storage...). */
+export function isMicrosoftResourceAudience(aud: unknown): boolean {
+  return typeof aud === 'string' && MICROSOFT_RESOURCES.has(aud);
+}
+
 /** The times a verified token may be used within, in milliseconds, for the verified-token cache. */
 export interface ValidityWindow {
   readonly fromMs: number;

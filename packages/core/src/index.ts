@@ -30,6 +30,8 @@ export {
   isEntraAuthError,
 } from './errors.js';
 export type { EntraEvent, FetchFailureReason, KeyFetchTrigger } from './events.js';
+export type { DecodedToken, TokenKind } from './inspect.js';
+export { classifyToken, decodeTokenUnverified } from './inspect.js';
 export type {
   EntraAllowedTenants,
   EntraCloud,

@@ -1,0 +1,54 @@
+/**
+ * Looking at a token without trusting it: for diagnostics (the `entra-token` CLI, logs), never for
+ * authorization. Uses the same strict decoding and the same recognisers as the validator.
+ */
+import { isGraphAudience, isIdToken, isMicrosoftResourceAudience } from './claims.js';
+import { decodeJsonSegment, own } from './codec.js';
+
+/** A decoded, unverified token. */
+export interface DecodedToken {
+  readonly header: Readonly<Record<string, unknown>>;
+  readonly payload: Readonly<Record<string, unknown>>;
+}
+
+/** What a token looks like, before any verification. */
+export type TokenKind = 'access_token' | 'graph_token' | 'id_token' | 'microsoft_resource_token';
+
+/**
+ * Decodes a JWT's header and payload WITHOUT verifying anything. Returns `undefined` when the token
+ * is not a strictly encoded three-part JWT with JSON object header and payload.
+ *
+ * @example
+ * ```ts
+ * const decoded = decodeTokenUnverified(token);
+ * console.log(decoded?.payload.aud); // for diagnostics only: nothing here is verified
+ * ```
+ */
+export function decodeTokenUnverified(token: string): DecodedToken | undefined {
+  if (typeof token !== 'string') return undefined;
+  const parts = token.split('.');
+  if (parts.length !== 3) return undefined;
+  const header = decodeJsonSegment(parts[0] as string);
+  const payload = decodeJsonSegment(parts[1] as string);
+  if (header === undefined || payload === undefined) return undefined;
+  return { header, payload };
+}
+
+/**
+ * Recognises the tokens clients send by mistake: Microsoft Graph tokens (Graph audience or a `nonce`
+ * header), ID tokens, and tokens for other Microsoft services (Azure Resource Manager, Key Vault...).
+ *
+ * @example
+ * ```ts
+ * classifyToken(decodeTokenUnverified(token)!); // 'graph_token'
+ * ```
+ */
+export function classifyToken(token: DecodedToken): TokenKind {
+  const header = token.header as Record<string, unknown>;
+  const payload = token.payload as Record<string, unknown>;
+  const aud = own(payload, 'aud');
+  if (own(header, 'nonce') !== undefined || isGraphAudience(aud)) return 'graph_token';
+  if (isIdToken(payload)) return 'id_token';
+  if (isMicrosoftResourceAudience(aud)) return 'microsoft_resource_token';
+  return 'access_token';
+}

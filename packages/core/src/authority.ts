@@ -68,8 +68,8 @@ function tenantOf(issuer: string, prefix: string, suffix: string): string | unde
 /** The v1 issuer form: `<https origin>/<tenant or template>/`, on any trusted host (sts.windows.net in the public cloud). */
 function checkV1Form(issuer: string, tenant: string): boolean {
   if (!trusted(issuer)) return false;
-  const url = new URL(issuer);
-  return url.origin + url.pathname === issuer && url.pathname === `/${tenant}/`;
+  // Compared as text: URL parsing would percent-encode the braces of `{tenantid}`.
+  return issuer === `${new URL(issuer).origin}/${tenant}/`;
 }
 
 export function planAuthority(options: ResolvedOptions): AuthorityPlan {

@@ -18,7 +18,11 @@ interface NodeBufferLike {
       input: string,
       encoding: 'latin1' | 'base64url',
     ): Uint8Array & { toString(encoding: 'utf8' | 'latin1'): string };
-    from(input: ArrayBufferLike, offset: number, length: number): Uint8Array & { toString(encoding: 'utf8'): string };
+    from(
+      input: ArrayBufferLike,
+      offset: number,
+      length: number,
+    ): Uint8Array & { toString(encoding: 'utf8'): string };
   };
   isUtf8?: (input: Uint8Array) => boolean;
 }

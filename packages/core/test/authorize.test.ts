@@ -80,9 +80,12 @@ describe('requireScopes', () => {
     expect(outcome(() => requireScopes(undefined, 'Orders.Read'))).toBe('missing_token 401');
   });
 
-  test.each([[[]], [''], ['a b'], ['a"b'], ['a\\b'], [[1]], [undefined], [{}]])('requirement %j is a configuration error', (scopes) => {
-    expect(outcome(() => createScopeCheck(scopes as never))).toBe('config');
-  });
+  test.each([[[]], [''], ['a b'], ['a"b'], ['a\\b'], [[1]], [undefined], [{}]])(
+    'requirement %j is a configuration error',
+    (scopes) => {
+      expect(outcome(() => createScopeCheck(scopes as never))).toBe('config');
+    },
+  );
 
   test('match must be all or any', () => {
     expect(outcome(() => createScopeCheck('a', { match: 'some' as never }))).toBe('config');
@@ -110,13 +113,19 @@ describe('requireRoles', () => {
 
 describe('requireScopeOrRole', () => {
   const need = { scopes: ['Orders.Read'], roles: ['Orders.Read.All'] };
-  test('a user with the scope passes', () => expect(outcome(() => requireScopeOrRole(user, need))).toBe('ok'));
+  test('a user with the scope passes', () =>
+    expect(outcome(() => requireScopeOrRole(user, need))).toBe('ok'));
   test('an app with the role passes', () => expect(outcome(() => requireScopeOrRole(app, need))).toBe('ok'));
   test('a user without either gets insufficient_scope', () =>
-    expect(outcome(() => requireScopeOrRole(principal({ scopes: ['X'] }), need))).toBe('insufficient_scope 403'));
+    expect(outcome(() => requireScopeOrRole(principal({ scopes: ['X'] }), need))).toBe(
+      'insufficient_scope 403',
+    ));
   test('an app without either gets insufficient_role', () =>
-    expect(outcome(() => requireScopeOrRole(principal({ isAppOnly: true, roles: ['X'] }), need))).toBe('insufficient_role 403'));
-  test('roles only', () => expect(outcome(() => createScopeOrRoleCheck({ roles: 'Approver' })(user))).toBe('ok'));
+    expect(outcome(() => requireScopeOrRole(principal({ isAppOnly: true, roles: ['X'] }), need))).toBe(
+      'insufficient_role 403',
+    ));
+  test('roles only', () =>
+    expect(outcome(() => createScopeOrRoleCheck({ roles: 'Approver' })(user))).toBe('ok'));
   test('an empty requirement is a configuration error', () => {
     expect(outcome(() => createScopeOrRoleCheck({}))).toBe('config');
     expect(outcome(() => createScopeOrRoleCheck({ scopes: [], roles: [] }))).toBe('config');
@@ -148,7 +157,9 @@ describe('requireAuthContext (claims challenge)', () => {
       expect(e.status).toBe(401);
       const claims = /claims="([^"]+)"/.exec(e.wwwAuthenticate ?? '')?.[1] ?? '';
       expect(JSON.parse(atob(claims))).toEqual({ access_token: { acrs: { essential: true, value: 'c1' } } });
-      expect(e.wwwAuthenticate).toContain('authorization_uri="https://login.microsoftonline.com/common/oauth2/authorize"');
+      expect(e.wwwAuthenticate).toContain(
+        'authorization_uri="https://login.microsoftonline.com/common/oauth2/authorize"',
+      );
       return;
     }
     throw new Error('unreachable');

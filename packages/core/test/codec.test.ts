@@ -38,7 +38,8 @@ describe.each([
   test('JSON segments must be objects', () => {
     run(() => {
       expect(decodeJsonSegment(enc('{"a":1}'))).toEqual({ a: 1 });
-      for (const bad of ['null', '[]', '"x"', '1', 'true', '{', '']) expect(decodeJsonSegment(enc(bad))).toBeUndefined();
+      for (const bad of ['null', '[]', '"x"', '1', 'true', '{', ''])
+        expect(decodeJsonSegment(enc(bad))).toBeUndefined();
       expect(decodeJsonSegment(enc(Uint8Array.from([0x7b, 0xff, 0x7d])))).toBeUndefined();
       expect(decodeJsonSegment(enc('\ufeff{"a":1}'))).toBeUndefined();
     });
@@ -46,7 +47,9 @@ describe.each([
 });
 
 describe('isCanonicalBase64Url', () => {
-  test.each(['', 'AA', 'AAA', 'AAAA', 'eyJhIjoxfQ', 'ab-_'])('accepts %j', (s) => expect(isCanonicalBase64Url(s)).toBe(true));
+  test.each(['', 'AA', 'AAA', 'AAAA', 'eyJhIjoxfQ', 'ab-_'])('accepts %j', (s) =>
+    expect(isCanonicalBase64Url(s)).toBe(true),
+  );
   test.each([
     ['padding', 'eyJhIjoxfQ=='],
     ['plus', 'ab+c'],
@@ -68,7 +71,11 @@ describe('isCanonicalBase64Url', () => {
       else expect(variant).not.toBe(sig);
     }
     // Only canonical encodings are accepted, and no two of them decode to the same bytes.
-    expect(accepted.size).toBe([...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'].filter((c) => isCanonicalBase64Url(sig.slice(0, -1) + c)).length);
+    expect(accepted.size).toBe(
+      [...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'].filter((c) =>
+        isCanonicalBase64Url(sig.slice(0, -1) + c),
+      ).length,
+    );
     expect(isCanonicalBase64Url(sig)).toBe(true);
   });
 });

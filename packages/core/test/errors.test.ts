@@ -1,4 +1,5 @@
 import { describe, expect, test } from 'vitest';
+import { sanitizeHeaderValue } from '../src/errors.js';
 import {
   ENTRA_AUTH_ERROR_CODES,
   EntraAuthError,
@@ -6,7 +7,6 @@ import {
   errorResponse,
   isEntraAuthError,
 } from '../src/index.js';
-import { sanitizeHeaderValue } from '../src/errors.js';
 
 // The table of DESIGN.md, "Errors": code → status and challenge shape.
 const TABLE: [string, number, RegExp | undefined][] = [
@@ -36,7 +36,8 @@ const TABLE: [string, number, RegExp | undefined][] = [
 // RFC 6750 §3: quoted values are %x20-21 / %x23-5B / %x5D-7E.
 const CHALLENGE_CHARS = /^[\x20-\x21\x23-\x5b\x5d-\x7e]*$/;
 // A whole challenge: `Bearer` then comma-separated attributes whose quoted values use only those characters.
-const CHALLENGE_SHAPE = /^Bearer [a-z_]+="[\x20-\x21\x23-\x5b\x5d-\x7e]*"(, [a-z_]+="[\x20-\x21\x23-\x5b\x5d-\x7e]*")*$/;
+const CHALLENGE_SHAPE =
+  /^Bearer [a-z_]+="[\x20-\x21\x23-\x5b\x5d-\x7e]*"(, [a-z_]+="[\x20-\x21\x23-\x5b\x5d-\x7e]*")*$/;
 
 describe('EntraAuthError', () => {
   test.each(TABLE)('%s answers %i with the right challenge', (code, status, challenge) => {
@@ -67,7 +68,9 @@ describe('EntraAuthError', () => {
   });
 
   test('keys_unavailable carries Retry-After, at least one second, rounded up', () => {
-    expect(new EntraAuthError('keys_unavailable', { retryAfterSeconds: 0.2 }).headers).toEqual({ 'retry-after': '1' });
+    expect(new EntraAuthError('keys_unavailable', { retryAfterSeconds: 0.2 }).headers).toEqual({
+      'retry-after': '1',
+    });
     expect(new EntraAuthError('keys_unavailable', { retryAfterSeconds: 12.1 }).retryAfterSeconds).toBe(13);
     expect(new EntraAuthError('keys_unavailable').retryAfterSeconds).toBe(30);
     expect(new EntraAuthError('token_expired').retryAfterSeconds).toBeUndefined();
@@ -86,7 +89,10 @@ describe('EntraAuthError', () => {
   });
 
   test('insufficient_claims carries the claims challenge', () => {
-    const e = new EntraAuthError('insufficient_claims', { claims: 'eyJ4Ijox', authorizationUri: 'https://login.microsoftonline.com/common/oauth2/authorize' });
+    const e = new EntraAuthError('insufficient_claims', {
+      claims: 'eyJ4Ijox',
+      authorizationUri: 'https://login.microsoftonline.com/common/oauth2/authorize',
+    });
     expect(e.wwwAuthenticate).toBe(
       `Bearer realm="api", authorization_uri="https://login.microsoftonline.com/common/oauth2/authorize", error="insufficient_claims", error_description="${e.message}", claims="eyJ4Ijox"`,
     );
@@ -99,7 +105,9 @@ describe('isEntraAuthError', () => {
     // A copy from another module instance: same brand, different class.
     const foreign = Object.assign(new Error('x'), { [Symbol.for('@org/entra-core.EntraAuthError')]: true });
     expect(isEntraAuthError(foreign)).toBe(true);
-    expect(isEntraAuthError(Object.assign(new Error('x'), { code: 'token_expired', status: 401 }))).toBe(false);
+    expect(isEntraAuthError(Object.assign(new Error('x'), { code: 'token_expired', status: 401 }))).toBe(
+      false,
+    );
     expect(isEntraAuthError(null)).toBe(false);
     expect(isEntraAuthError('token_expired')).toBe(false);
     expect(isEntraAuthError(new EntraConfigError('x'))).toBe(false);
@@ -113,9 +121,13 @@ describe('errorResponse', () => {
     expect(r.headers).toEqual({
       'content-type': 'application/json; charset=utf-8',
       'cache-control': 'no-store',
-      'www-authenticate': 'Bearer realm="api", error="invalid_token", error_description="The access token has expired"',
+      'www-authenticate':
+        'Bearer realm="api", error="invalid_token", error_description="The access token has expired"',
     });
-    expect(JSON.parse(r.body)).toEqual({ error: 'token_expired', error_description: 'The access token has expired' });
+    expect(JSON.parse(r.body)).toEqual({
+      error: 'token_expired',
+      error_description: 'The access token has expired',
+    });
   });
 
   test('503 with Retry-After and no challenge', () => {

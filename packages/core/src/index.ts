@@ -32,6 +32,8 @@ export {
 export type { EntraEvent, FetchFailureReason, KeyFetchTrigger } from './events.js';
 export type { DecodedToken, TokenKind } from './inspect.js';
 export { classifyToken, decodeTokenUnverified } from './inspect.js';
+export type { EntraOpenApiOptions, OpenApiOAuth2Scheme } from './openapi.js';
+export { entraSecurityRequirement, entraSecurityScheme } from './openapi.js';
 export type {
   EntraAllowedTenants,
   EntraCloud,

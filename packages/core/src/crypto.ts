@@ -23,6 +23,7 @@ interface NodeBufferLike {
       offset: number,
       length: number,
     ): Uint8Array & { toString(encoding: 'utf8'): string };
+    byteLength(input: string, encoding: 'utf8'): number;
   };
   isUtf8?: (input: Uint8Array) => boolean;
 }

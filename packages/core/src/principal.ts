@@ -58,6 +58,59 @@ function str(payload: Record<string, unknown>, name: string): string | undefined
   return typeof v === 'string' && v !== '' ? v : undefined;
 }
 
+// A class rather than an object literal: the `expiresAt` getter lives once on the prototype instead
+// of being allocated with every principal (this is on the hot path of every verification).
+class Principal implements EntraPrincipal {
+  readonly tenantId: string;
+  readonly objectId: string;
+  readonly subject: string;
+  readonly clientId: string | undefined;
+  readonly scopes: readonly string[];
+  readonly roles: readonly string[];
+  readonly isAppOnly: boolean;
+  readonly isGuest: boolean;
+  readonly tokenVersion: '1.0' | '2.0';
+  readonly username: string | undefined;
+  readonly name: string | undefined;
+  readonly claims: Readonly<Record<string, unknown>>;
+  readonly #expiresMs: number;
+
+  constructor(
+    payload: Record<string, unknown>,
+    version: '1.0' | '2.0',
+    scopes: string[],
+    roles: string[],
+    objectId: string,
+  ) {
+    const idtyp = own(payload, 'idtyp');
+    const idp = own(payload, 'idp');
+    this.tenantId = str(payload, 'tid') ?? '';
+    this.objectId = objectId;
+    this.subject = str(payload, 'sub') ?? objectId;
+    this.clientId = str(payload, 'azp') ?? str(payload, 'appid');
+    this.scopes = Object.freeze(scopes);
+    this.roles = Object.freeze(roles);
+    this.isAppOnly = typeof idtyp === 'string' ? idtyp === 'app' : scopes.length === 0;
+    this.isGuest = own(payload, 'acct') === 1 || (typeof idp === 'string' && idp !== own(payload, 'iss'));
+    this.tokenVersion = version;
+    this.username = str(payload, 'preferred_username') ?? str(payload, 'upn') ?? str(payload, 'unique_name');
+    this.name = str(payload, 'name');
+    this.claims = deepFreeze(payload);
+    this.#expiresMs = (own(payload, 'exp') as number) * 1000;
+    Object.freeze(this);
+  }
+
+  /** `exp` as a date: a new one on each read, since a Date can be changed even when frozen. */
+  get expiresAt(): Date {
+    return new Date(this.#expiresMs);
+  }
+
+  /** Plain JSON, `expiresAt` included (as an ISO string). */
+  toJSON(): Record<string, unknown> {
+    return { ...(this as object), expiresAt: this.expiresAt.toISOString() };
+  }
+}
+
 /** Builds the frozen principal of a verified payload. */
 export function buildPrincipal(
   payload: Record<string, unknown>,
@@ -71,27 +124,5 @@ export function buildPrincipal(
       message: 'The access token identifies no subject (no oid, no sub)',
     });
   }
-  const idtyp = own(payload, 'idtyp');
-  const idp = own(payload, 'idp');
-  const iss = own(payload, 'iss');
-  const expiresMs = (own(payload, 'exp') as number) * 1000;
-  const principal: EntraPrincipal = {
-    tenantId: str(payload, 'tid') ?? '',
-    objectId,
-    subject: str(payload, 'sub') ?? objectId,
-    clientId: str(payload, 'azp') ?? str(payload, 'appid'),
-    scopes: Object.freeze(scopes),
-    roles: Object.freeze(roles),
-    isAppOnly: typeof idtyp === 'string' ? idtyp === 'app' : scopes.length === 0,
-    isGuest: own(payload, 'acct') === 1 || (typeof idp === 'string' && idp !== iss),
-    tokenVersion: version,
-    username: str(payload, 'preferred_username') ?? str(payload, 'upn') ?? str(payload, 'unique_name'),
-    name: str(payload, 'name'),
-    // A Date is mutable even when frozen (setTime): each read gets a fresh one.
-    get expiresAt() {
-      return new Date(expiresMs);
-    },
-    claims: deepFreeze(payload),
-  };
-  return Object.freeze(principal);
+  return new Principal(payload, version, scopes, roles, objectId);
 }

@@ -5,7 +5,7 @@
  */
 
 import { isGraphAudience } from './claims.js';
-import { decodeBase64Url, decodeJsonSegment, isCanonicalBase64Url, own } from './codec.js';
+import { decodeJsonSegment, decodeSegment, own } from './codec.js';
 import { EntraAuthError } from './errors.js';
 
 export interface ParsedToken {
@@ -78,14 +78,8 @@ export function createTokenParser(algorithms: ReadonlySet<string>, maxLength: nu
     if (payload === undefined) throw new EntraAuthError('malformed_token');
     if (isGraphAudience(own(payload, 'aud')))
       throw new EntraAuthError('foreign_token', { message: GRAPH_MESSAGE });
-    const sig = token.slice(second + 1);
-    if (sig.length === 0 || !isCanonicalBase64Url(sig)) throw new EntraAuthError('malformed_token');
-    return {
-      kid: info.kid,
-      alg: info.alg,
-      payload,
-      signingInput: token.slice(0, second),
-      signature: decodeBase64Url(sig),
-    };
+    const signature = second + 1 < token.length ? decodeSegment(token.slice(second + 1)) : undefined;
+    if (signature === undefined) throw new EntraAuthError('malformed_token');
+    return { kid: info.kid, alg: info.alg, payload, signingInput: token.slice(0, second), signature };
   };
 }

@@ -1,5 +1,12 @@
 import { describe, expect, test } from 'vitest';
-import { decodeBase64Url, decodeJsonSegment, decodeUtf8, isCanonicalBase64Url, own } from '../src/codec.js';
+import {
+  decodeBase64Url,
+  decodeJsonSegment,
+  decodeSegment,
+  decodeUtf8,
+  isCanonicalBase64Url,
+  own,
+} from '../src/codec.js';
 import { useNativeCrypto } from '../src/crypto.js';
 
 const enc = (s: string | Uint8Array) => Buffer.from(s).toString('base64url');
@@ -87,4 +94,32 @@ test('own() never reads inherited properties', () => {
   expect(own(parsed, 'toString')).toBeUndefined();
   expect(own(parsed, 'constructor')).toBeUndefined();
   expect(({} as Record<string, unknown>).roles).toBeUndefined();
+});
+
+describe.each([
+  ['native', true],
+  ['portable', false],
+])('decodeSegment (%s) is as strict as the regular expression', (_name, native) => {
+  test('every character at every position of short segments', () => {
+    useNativeCrypto(native);
+    try {
+      const base = 'QUJDREVGR0hJSktM';
+      const chars = [...Array(256).keys(), 0x12b, 0x12f, 0x141, 0x2d + 0x100, 0xff5f].map((c) =>
+        String.fromCharCode(c),
+      );
+      for (let len = 1; len <= 9; len++) {
+        for (let pos = 0; pos < len; pos++) {
+          for (const ch of chars) {
+            const s = base.slice(0, pos) + ch + base.slice(pos + 1, len);
+            const strict = isCanonicalBase64Url(s);
+            const decoded = decodeSegment(s);
+            expect(decoded !== undefined, JSON.stringify(s)).toBe(strict);
+            if (decoded) expect(Buffer.from(decoded).toString('base64url')).toBe(s);
+          }
+        }
+      }
+    } finally {
+      useNativeCrypto(true);
+    }
+  });
 });

@@ -303,11 +303,6 @@ export function errorResponse(error: EntraAuthError): EntraErrorResponse {
   };
 }
 
-/** The status a code answers with (for documentation and tests). */
-export function statusOf(code: EntraAuthErrorCode): number {
-  return CODES[code].status;
-}
-
 /** All error codes, in the order of the table in the documentation. */
 export const ENTRA_AUTH_ERROR_CODES: readonly EntraAuthErrorCode[] = Object.freeze(
   Object.keys(CODES) as EntraAuthErrorCode[],

@@ -16,11 +16,7 @@ export type FetchResult =
 
 const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
 
-async function readCapped(
-  response: Response,
-  max: number,
-  signal: AbortSignal,
-): Promise<Uint8Array | 'too_large'> {
+async function readCapped(response: Response, max: number): Promise<Uint8Array | 'too_large'> {
   const declared = Number(response.headers.get('content-length'));
   if (Number.isFinite(declared) && declared > max) {
     await response.body?.cancel().catch(() => undefined);
@@ -31,10 +27,6 @@ async function readCapped(
   const chunks: Uint8Array[] = [];
   let total = 0;
   for (;;) {
-    if (signal.aborted) {
-      await reader.cancel().catch(() => undefined);
-      throw signal.reason;
-    }
     const { done, value } = await reader.read();
     if (done) break;
     total += value.byteLength;
@@ -90,7 +82,7 @@ export async function fetchJson(url: string, options: BoundedFetchOptions): Prom
       return { ok: false, reason: 'status', status: response.status };
     }
     const bytes = await Promise.race([
-      readCapped(response, options.maxResponseBytes, controller.signal),
+      readCapped(response, options.maxResponseBytes),
       new Promise<never>((_, reject) => {
         if (controller.signal.aborted) reject(controller.signal.reason);
         controller.signal.addEventListener('abort', () => reject(controller.signal.reason));

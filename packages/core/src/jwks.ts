@@ -129,11 +129,20 @@ export class KeySet {
    * `undefined` means: call {@link resolve}.
    */
   lookup(kid: string): SigningKey | undefined {
-    const now = this.ctx.clock();
+    return this.usable(this.ctx.clock()) ? this.keys.get(kid) : undefined;
+  }
+
+  /**
+   * Whether the cached keys may still be used at `now` (not past `maxStaleSeconds`); when they are
+   * overdue, starts the background refresh. Cheap: callers on the hot path (the verified-token
+   * cache too) call it on every request.
+   */
+  usable(now: number): boolean {
     const age = now - this.fetchedAt;
-    if (age > this.ctx.maxStaleMs) return undefined;
-    if (age > this.ctx.refreshIntervalMs) this.onOverdue(now, age);
-    return this.keys.get(kid);
+    if (age <= this.ctx.refreshIntervalMs) return true;
+    if (age > this.ctx.maxStaleMs) return false;
+    this.onOverdue(now, age);
+    return true;
   }
 
   private onOverdue(now: number, age: number): void {

@@ -34,12 +34,4 @@ export class TokenCache {
   set(token: string, principal: EntraPrincipal, key: SigningKey, fromMs: number, untilMs: number): void {
     this.lru?.set(token, { principal, key, fromMs, untilMs });
   }
-
-  get size(): number {
-    return this.lru?.size ?? 0;
-  }
-
-  clear(): void {
-    this.lru?.clear();
-  }
 }

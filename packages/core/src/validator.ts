@@ -248,7 +248,10 @@ class Validator implements EntraValidator {
   /** The hot path: synchronous when the token is cached, or its key is, and crypto is native. */
   private run(token: string): EntraPrincipal | Promise<EntraPrincipal> {
     if (typeof token === 'string') {
-      const hit = this.cache.get(token, this.o.clock());
+      const now = this.o.clock();
+      // A hit is served only while the keys it was verified with may still be used; checking that
+      // also starts an overdue refresh, so removed keys stop verifying cached tokens too.
+      const hit = this.keys?.usable(now) === true ? this.cache.get(token, now) : undefined;
       if (hit !== undefined) return hit;
     }
     const parsed = this.parse(token);

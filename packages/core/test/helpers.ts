@@ -82,3 +82,12 @@ export async function errorOf(promise: Promise<unknown>): Promise<EntraAuthError
   }
   throw new Error('expected a rejection');
 }
+
+/** Waits until `condition` holds (checked every few milliseconds), failing after `timeoutMs`. */
+export async function waitFor(condition: () => boolean, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}

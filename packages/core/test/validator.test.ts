@@ -284,7 +284,9 @@ describe('header and signature', () => {
     expect(await codeOf(validator.verify(`${h}.${p}.${other}`))).toBe('invalid_signature');
     const expired = entra().createToken({}, { issuedAt: -7200, expiresIn: 3600 }).split('.');
     expect(await codeOf(validator.verify(`${expired[0]}.${expired[1]}.${s}`))).toBe('invalid_signature');
-    expect(await codeOf(validator.verify(`${h}.${p}.${s.slice(0, -4)}`))).toBe('invalid_signature');
+    const short = Buffer.from(s, 'base64url').subarray(0, 200).toString('base64url');
+    expect(await codeOf(validator.verify(`${h}.${p}.${short}`))).toBe('invalid_signature');
+    expect(await codeOf(validator.verify(`${h}.${p}.${s.slice(0, -4)}`))).toBe('malformed_token');
   });
 
   test.each([
@@ -339,6 +341,14 @@ describe('the verified-token cache', () => {
     expect(() => (first.scopes as string[]).push('Admin')).toThrow(TypeError);
     first.expiresAt.setTime(0);
     expect(second.expiresAt.getTime()).toBe((first.claims.exp as number) * 1000);
+    // JSON keeps every field, expiresAt as an ISO date.
+    const json = JSON.parse(JSON.stringify(first));
+    expect(json).toMatchObject({
+      tenantId: first.tenantId,
+      objectId: first.objectId,
+      scopes: [...first.scopes],
+    });
+    expect(json.expiresAt).toBe(new Date((first.claims.exp as number) * 1000).toISOString());
   });
 
   test('a cached token still expires', async () => {

@@ -1,0 +1,132 @@
+import { describe, expect, test } from 'vitest';
+import { fetchJson } from '../src/http.js';
+
+const limits = { timeoutMs: 200, maxResponseBytes: 64 };
+const using = (fetch: (url: string, init?: RequestInit) => Promise<Response>) => ({ ...limits, fetch });
+
+function chunked(chunks: string[], headers: Record<string, string> = {}): Response {
+  const body = new ReadableStream<Uint8Array>({
+    start(controller) {
+      for (const c of chunks) controller.enqueue(new TextEncoder().encode(c));
+      controller.close();
+    },
+  });
+  return new Response(body, { status: 200, headers });
+}
+
+describe('fetchJson', () => {
+  test('joins a body that arrives in several chunks', async () => {
+    const r = await fetchJson(
+      'https://x/',
+      using(async () => chunked(['{"a"', ':', '1}'])),
+    );
+    expect(r).toMatchObject({ ok: true, json: { a: 1 } });
+  });
+
+  test('asks for JSON, never follows redirects, passes a signal', async () => {
+    let seen: RequestInit | undefined;
+    await fetchJson(
+      'https://x/',
+      using(async (_url, init) => {
+        seen = init;
+        return Response.json({});
+      }),
+    );
+    expect(seen?.redirect).toBe('manual');
+    expect(seen?.signal).toBeInstanceOf(AbortSignal);
+    expect(new Headers(seen?.headers).get('accept')).toBe('application/json');
+  });
+
+  test('refuses a declared length over the cap before reading', async () => {
+    const r = await fetchJson(
+      'https://x/',
+      using(async () => chunked(['{}'], { 'content-length': '1000' })),
+    );
+    expect(r).toMatchObject({ ok: false, reason: 'too_large' });
+  });
+
+  test('refuses a body that grows over the cap', async () => {
+    const r = await fetchJson(
+      'https://x/',
+      using(async () => chunked(['{"a":"', 'x'.repeat(40), 'y'.repeat(40), '"}'])),
+    );
+    expect(r).toMatchObject({ ok: false, reason: 'too_large' });
+  });
+
+  test('an empty body is not JSON', async () => {
+    const r = await fetchJson(
+      'https://x/',
+      using(async () => new Response(null, { status: 200 })),
+    );
+    expect(r).toMatchObject({ ok: false, reason: 'invalid_json' });
+  });
+
+  test('invalid UTF-8 is not JSON', async () => {
+    const r = await fetchJson(
+      'https://x/',
+      using(async () => new Response(Uint8Array.from([0x7b, 0xff, 0x7d]))),
+    );
+    expect(r).toMatchObject({ ok: false, reason: 'invalid_json' });
+  });
+
+  test('a response marked as redirected is refused (an injected fetch that followed one)', async () => {
+    const followed = Response.json({ keys: [] });
+    Object.defineProperty(followed, 'redirected', { value: true });
+    expect(
+      await fetchJson(
+        'https://x/',
+        using(async () => followed),
+      ),
+    ).toMatchObject({ ok: false, reason: 'redirect' });
+    expect(
+      await fetchJson(
+        'https://x/',
+        using(async () => new Response(null, { status: 307 })),
+      ),
+    ).toMatchObject({
+      ok: false,
+      reason: 'redirect',
+      status: 307,
+    });
+  });
+
+  test('non-200 answers are failures with their status', async () => {
+    expect(
+      await fetchJson(
+        'https://x/',
+        using(async () => new Response('{}', { status: 404 })),
+      ),
+    ).toMatchObject({
+      ok: false,
+      reason: 'status',
+      status: 404,
+    });
+  });
+
+  test('an injected fetch that ignores the signal still times out', async () => {
+    const r = await fetchJson(
+      'https://x/',
+      using(() => new Promise<Response>(() => undefined)),
+    );
+    expect(r).toMatchObject({ ok: false, reason: 'timeout' });
+  });
+
+  test('a body that stalls times out', async () => {
+    const stalled = new Response(new ReadableStream({ start() {} }), { status: 200 });
+    const r = await fetchJson(
+      'https://x/',
+      using(async () => stalled),
+    );
+    expect(r).toMatchObject({ ok: false, reason: 'timeout' });
+  });
+
+  test('a network error is reported as such', async () => {
+    const r = await fetchJson(
+      'https://x/',
+      using(async () => {
+        throw new TypeError('fetch failed');
+      }),
+    );
+    expect(r).toMatchObject({ ok: false, reason: 'network' });
+  });
+});

@@ -1,0 +1,35 @@
+import { describe, expect, test } from 'vitest';
+import { classifyToken, decodeTokenUnverified } from '../src/index.js';
+
+const b64 = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url');
+const token = (header: object, payload: object) => `${b64(header)}.${b64(payload)}.sig`;
+
+describe('decodeTokenUnverified', () => {
+  test('decodes header and payload, verifying nothing', () => {
+    expect(decodeTokenUnverified(token({ alg: 'RS256' }, { aud: 'x' }))).toEqual({
+      header: { alg: 'RS256' },
+      payload: { aud: 'x' },
+    });
+  });
+  test.each([['a.b'], ['a.b.c.d'], [`${b64([])}.${b64({})}.s`], [`${b64({})}.${b64({})}=.s`], [42 as never]])(
+    'refuses %j',
+    (t) => {
+      expect(decodeTokenUnverified(t)).toBeUndefined();
+    },
+  );
+});
+
+describe('classifyToken', () => {
+  const access = { aud: 'api://x', azp: 'c', scp: 'a' };
+  test.each([
+    ['access_token', {}, access],
+    ['graph_token', { nonce: 'n' }, access],
+    ['graph_token', {}, { ...access, aud: 'https://graph.microsoft.com' }],
+    ['id_token', {}, { aud: 'c', nonce: 'n' }],
+    ['id_token', {}, { aud: 'c' }],
+    ['microsoft_resource_token', {}, { ...access, aud: 'https://management.azure.com/' }],
+  ])('%s', (kind, header, payload) => {
+    const decoded = decodeTokenUnverified(token(header, payload));
+    expect(decoded && classifyToken(decoded)).toBe(kind);
+  });
+});

@@ -1,0 +1,107 @@
+import { describe, expect, test } from 'vitest';
+import {
+  authenticateRequestView,
+  createEntraValidator,
+  EntraConfigError,
+  type EntraRequestView,
+  isCorsPreflight,
+  resolveRequestOptions,
+  toValidator,
+} from '../src/index.js';
+import { codeOf, useMockEntra, validatorFor } from './helpers.js';
+
+const { entra, clock } = useMockEntra();
+
+function view(method: string, headers: Record<string, string>): EntraRequestView {
+  return { method, header: (name) => headers[name] };
+}
+
+describe('isCorsPreflight', () => {
+  test.each([
+    ['OPTIONS', { origin: 'https://spa', 'access-control-request-method': 'GET' }, true],
+    ['options', { origin: 'https://spa', 'access-control-request-method': 'GET' }, true],
+    ['OPTIONS', { origin: 'https://spa' }, false],
+    ['OPTIONS', { 'access-control-request-method': 'GET' }, false],
+    ['GET', { origin: 'https://spa', 'access-control-request-method': 'GET' }, false],
+  ])('%s %j → %s', (method, headers, expected) => {
+    expect(isCorsPreflight(view(method, headers))).toBe(expected);
+  });
+});
+
+describe('resolveRequestOptions', () => {
+  test('defaults', () => {
+    expect(resolveRequestOptions(undefined, 'entraAuth')).toEqual({ optional: false, corsPreflight: 'pass' });
+  });
+  test('keeps the adapter’s own options', () => {
+    expect(
+      resolveRequestOptions({ optional: true, passErrors: true } as never, 'entraAuth', ['passErrors']),
+    ).toEqual({
+      optional: true,
+      corsPreflight: 'pass',
+      passErrors: true,
+    });
+  });
+  test.each([
+    [5, /must be an object/],
+    [{ optinal: true }, /unknown option 'optinal'/],
+    [{ optional: 'yes' }, /optional must be true or false/],
+    [{ corsPreflight: 'skip' }, /corsPreflight must be/],
+  ])('%j is a configuration error', (options, message) => {
+    expect(() => resolveRequestOptions(options as never, 'entraAuth')).toThrow(message);
+  });
+});
+
+describe('toValidator', () => {
+  test('options make a validator the adapter owns', () => {
+    const { validator, owned } = toValidator(entra().validatorOptions() as never);
+    expect(owned).toBe(true);
+    expect(validator.config.clientId).toBe(entra().clientId);
+  });
+  test('a validator is used as is', () => {
+    const v = createEntraValidator(entra().validatorOptions() as never);
+    expect(toValidator(v)).toEqual({ validator: v, owned: false });
+  });
+  test('anything else is a configuration error naming both forms', () => {
+    expect(() => toValidator(undefined as never)).toThrow(EntraConfigError);
+    expect(() => toValidator('tenant' as never)).toThrow(/createEntraValidator/);
+  });
+});
+
+describe('authenticateRequestView', () => {
+  const strict = { optional: false, corsPreflight: 'pass' } as const;
+  test('a valid token gives the principal', async () => {
+    const { validator } = validatorFor(entra(), clock);
+    const p = await authenticateRequestView(
+      validator,
+      view('GET', { authorization: `Bearer ${entra().createToken()}` }),
+      strict,
+    );
+    expect(p?.tenantId).toBe(entra().tenantId);
+  });
+  test('a preflight passes without a principal, unless authenticated', async () => {
+    const { validator } = validatorFor(entra(), clock);
+    const preflight = view('OPTIONS', { origin: 'https://spa', 'access-control-request-method': 'GET' });
+    expect(await authenticateRequestView(validator, preflight, strict)).toBeUndefined();
+    expect(
+      await codeOf(
+        authenticateRequestView(validator, preflight, { ...strict, corsPreflight: 'authenticate' }) as never,
+      ),
+    ).toBe('missing_token');
+  });
+  test('optional: no token passes, a bad token does not', async () => {
+    const { validator } = validatorFor(entra(), clock);
+    const optional = { optional: true, corsPreflight: 'pass' } as const;
+    expect(await authenticateRequestView(validator, view('GET', {}), optional)).toBeUndefined();
+    expect(
+      await authenticateRequestView(validator, view('GET', { authorization: 'Basic eDp5' }), optional),
+    ).toBeUndefined();
+    expect(
+      await codeOf(
+        authenticateRequestView(validator, view('GET', { authorization: 'Bearer x.y.z' }), optional) as never,
+      ),
+    ).toBe('malformed_token');
+    expect(await codeOf(authenticateRequestView(validator, view('GET', {}), strict) as never)).toBe(
+      'missing_token',
+    );
+  });
+});

@@ -1,1 +1,15 @@
-export const placeholder = 1;
+/**
+ * `@org/entra-testing`: a local Microsoft Entra ID look-alike for tests. A real HTTP issuer on
+ * 127.0.0.1 with Entra's discovery documents and key sets, an Entra-shaped token factory, key
+ * rotation and fault injection.
+ *
+ * @packageDocumentation
+ */
+export { createMockEntra } from './mock-entra.js';
+export type {
+  CreateTokenOptions,
+  MockEntra,
+  MockEntraFault,
+  MockEntraOptions,
+  MockValidatorOptions,
+} from './types.js';

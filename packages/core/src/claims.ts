@@ -3,7 +3,7 @@
  * after the signature has been checked, except {@link isGraphAudience}.
  */
 import { type IssuerRule, issuerFor, TENANT_TEMPLATE } from './authority.js';
-import { own } from './codec.js';
+import type { ClaimSet } from './claim-set.js';
 import { EntraAuthError } from './errors.js';
 import { CONSUMERS_TENANT_ID, GRAPH_APP_ID } from './guid.js';
 import type { SigningKey } from './jwks.js';
@@ -21,20 +21,33 @@ const GRAPH_AUDIENCES = new Set([
 ]);
 
 /** Other Microsoft first-party resources whose tokens clients often send to the wrong API. */
-const MICROSOFT_RESOURCES = new Set([
-  '00000002-0000-0000-c000-000000000000', // Azure AD Graph
-  'https://graph.windows.net',
-  'https://graph.windows.net/',
-  '797f4846-ba00-4fd7-ba43-dac1f8f63013', // Azure Resource Manager
-  'https://management.azure.com',
-  'https://management.azure.com/',
-  'https://management.core.windows.net',
-  'https://management.core.windows.net/',
-  'https://vault.azure.net',
-  'https://storage.azure.com',
-  'https://storage.azure.com/',
-  'https://database.windows.net/',
+const MICROSOFT_RESOURCES: ReadonlyMap<string, string> = new Map([
+  ['00000002-0000-0000-c000-000000000000', 'Azure AD Graph'],
+  ['https://graph.windows.net', 'Azure AD Graph'],
+  ['https://graph.windows.net/', 'Azure AD Graph'],
+  ['797f4846-ba00-4fd7-ba43-dac1f8f63013', 'Azure Resource Manager'],
+  ['https://management.azure.com', 'Azure Resource Manager'],
+  ['https://management.azure.com/', 'Azure Resource Manager'],
+  ['https://management.core.windows.net', 'Azure Service Management'],
+  ['https://management.core.windows.net/', 'Azure Service Management'],
+  ['https://vault.azure.net', 'Azure Key Vault'],
+  ['cfa8b339-82a2-471a-a3c9-0fc0be7a4093', 'Azure Key Vault'],
+  ['https://storage.azure.com', 'Azure Storage'],
+  ['https://storage.azure.com/', 'Azure Storage'],
+  ['https://database.windows.net/', 'Azure SQL Database'],
+  ['https://ossrdbms-aad.database.windows.net', 'Azure Database for PostgreSQL and MySQL'],
+  ['https://cognitiveservices.azure.com', 'Azure AI services'],
+  ['https://servicebus.azure.net', 'Azure Service Bus and Event Hubs'],
+  ['https://api.loganalytics.io', 'Azure Log Analytics'],
+  ['00000003-0000-0ff1-ce00-000000000000', 'SharePoint Online'],
+  ['00000002-0000-0ff1-ce00-000000000000', 'Exchange Online'],
 ]);
+
+/** The name of the Microsoft service an audience belongs to (Graph, ARM, Key Vault...), if it is one. */
+export function microsoftServiceName(aud: unknown): string | undefined {
+  if (typeof aud !== 'string') return undefined;
+  return GRAPH_AUDIENCES.has(aud) ? 'Microsoft Graph' : MICROSOFT_RESOURCES.get(aud);
+}
 
 /** True for a Microsoft Graph audience (Graph tokens cannot be validated by anyone but Graph). */
 export function isGraphAudience(aud: unknown): boolean {
@@ -52,8 +65,7 @@ export interface ValidityWindow {
   readonly untilMs: number;
 }
 
-function optionalTime(payload: Record<string, unknown>, name: string): number | undefined {
-  const v = own(payload, name);
+function optionalTime(v: unknown, name: string): number | undefined {
   if (v === undefined) return undefined;
   if (typeof v !== 'number' || !Number.isFinite(v)) {
     throw new EntraAuthError('malformed_token', {
@@ -69,17 +81,17 @@ function optionalTime(payload: Record<string, unknown>, name: string): number | 
  * `now - iat <= maxAge + tolerance`.
  */
 export function checkTimes(
-  payload: Record<string, unknown>,
+  c: ClaimSet,
   nowMs: number,
   toleranceSeconds: number,
   maxAgeSeconds: number | undefined,
 ): ValidityWindow {
   const now = nowMs / 1000;
-  const exp = optionalTime(payload, 'exp');
+  const exp = optionalTime(c.exp, 'exp');
   if (exp === undefined)
     throw new EntraAuthError('malformed_token', { message: 'The access token has no exp claim' });
-  const nbf = optionalTime(payload, 'nbf');
-  const iat = optionalTime(payload, 'iat');
+  const nbf = optionalTime(c.nbf, 'nbf');
+  const iat = optionalTime(c.iat, 'iat');
   let until = exp + toleranceSeconds;
   if (now >= until) throw new EntraAuthError('token_expired');
   let from = Number.NEGATIVE_INFINITY;
@@ -97,9 +109,9 @@ export function checkTimes(
 }
 
 /** `iss` equals the trusted issuer (multi-tenant: the template filled with a GUID `tid`). Returns `tid`. */
-export function checkIssuer(payload: Record<string, unknown>, rule: IssuerRule): string | undefined {
-  const iss = own(payload, 'iss');
-  const tid = own(payload, 'tid');
+export function checkIssuer(c: ClaimSet, rule: IssuerRule): string | undefined {
+  const iss = c.iss;
+  const tid = c.tid;
   const expected = issuerFor(rule, tid);
   if (typeof iss !== 'string' || expected === undefined || iss !== expected)
     throw new EntraAuthError('invalid_issuer');
@@ -111,10 +123,10 @@ export function checkIssuer(payload: Record<string, unknown>, rule: IssuerRule):
  * once the token's `tid` is filled in). As in Microsoft.IdentityModel, a v1 token may be signed by a
  * key published with the v2 issuer of the same tenant.
  */
-export function checkKeyIssuer(key: SigningKey, payload: Record<string, unknown>, v2: IssuerRule): void {
+export function checkKeyIssuer(key: SigningKey, c: ClaimSet, v2: IssuerRule): void {
   if (key.issuer === undefined) return;
-  const tid = own(payload, 'tid');
-  const iss = own(payload, 'iss');
+  const tid = c.tid;
+  const iss = c.iss;
   const effective = key.issuer.includes(TENANT_TEMPLATE)
     ? typeof tid === 'string'
       ? key.issuer.replace(TENANT_TEMPLATE, () => tid)
@@ -140,20 +152,11 @@ export function checkNotConsumer(tid: string | undefined): void {
  * An OpenID Connect ID token sent as an access token: it has a `nonce` / `at_hash` / `c_hash`, or
  * none of the claims every access token has (`azp`/`appid`, `scp`, `roles`).
  */
-export function isIdToken(payload: Record<string, unknown>): boolean {
-  if (
-    own(payload, 'nonce') !== undefined ||
-    own(payload, 'at_hash') !== undefined ||
-    own(payload, 'c_hash') !== undefined
-  ) {
+export function isIdToken(c: ClaimSet): boolean {
+  if (c.nonce !== undefined || c.at_hash !== undefined || c.c_hash !== undefined) {
     return true;
   }
-  return (
-    own(payload, 'azp') === undefined &&
-    own(payload, 'appid') === undefined &&
-    own(payload, 'scp') === undefined &&
-    own(payload, 'roles') === undefined
-  );
+  return c.azp === undefined && c.appid === undefined && c.scp === undefined && c.roles === undefined;
 }
 
 export const ID_TOKEN_MESSAGE =
@@ -162,8 +165,8 @@ export const RESOURCE_MESSAGE =
   'This token is for another Microsoft service: request a token for this API scope instead (for example api://<client-id>/.default)';
 
 /** `aud` is one of the accepted audiences (a string, or an array with one of them). */
-export function checkAudience(payload: Record<string, unknown>, audiences: ReadonlySet<string>): void {
-  const aud = own(payload, 'aud');
+export function checkAudience(c: ClaimSet, audiences: ReadonlySet<string>): void {
+  const aud = c.aud;
   if (typeof aud === 'string') {
     if (audiences.has(aud)) return;
     if (MICROSOFT_RESOURCES.has(aud))
@@ -175,9 +178,9 @@ export function checkAudience(payload: Record<string, unknown>, audiences: Reado
 }
 
 /** `scp` (space-separated string) and `roles` (string array), type-checked. Empty counts as absent. */
-export function readPermissions(payload: Record<string, unknown>): { scopes: string[]; roles: string[] } {
-  const scp = own(payload, 'scp');
-  const roles = own(payload, 'roles');
+export function readPermissions(c: ClaimSet): { scopes: string[]; roles: string[] } {
+  const scp = c.scp;
+  const roles = c.roles;
   if (scp !== undefined && typeof scp !== 'string') {
     throw new EntraAuthError('malformed_token', { message: 'The access token claim scp is not a string' });
   }

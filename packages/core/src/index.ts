@@ -31,7 +31,7 @@ export {
 } from './errors.js';
 export type { EntraEvent, FetchFailureReason, KeyFetchTrigger } from './events.js';
 export type { DecodedToken, TokenKind } from './inspect.js';
-export { classifyToken, decodeTokenUnverified } from './inspect.js';
+export { classifyToken, decodeTokenUnverified, microsoftServiceOf } from './inspect.js';
 export type { EntraOpenApiOptions, OpenApiOAuth2Scheme } from './openapi.js';
 export { entraSecurityRequirement, entraSecurityScheme } from './openapi.js';
 export type {

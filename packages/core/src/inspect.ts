@@ -2,7 +2,9 @@
  * Looking at a token without trusting it: for diagnostics (the `entra-token` CLI, logs), never for
  * authorization. Uses the same strict decoding and the same recognisers as the validator.
  */
-import { isGraphAudience, isIdToken, isMicrosoftResourceAudience } from './claims.js';
+
+import { readClaimSet } from './claim-set.js';
+import { isGraphAudience, isIdToken, isMicrosoftResourceAudience, microsoftServiceName } from './claims.js';
 import { decodeJsonSegment, own } from './codec.js';
 
 /** A decoded, unverified token. */
@@ -48,7 +50,21 @@ export function classifyToken(token: DecodedToken): TokenKind {
   const payload = token.payload as Record<string, unknown>;
   const aud = own(payload, 'aud');
   if (own(header, 'nonce') !== undefined || isGraphAudience(aud)) return 'graph_token';
-  if (isIdToken(payload)) return 'id_token';
+  if (isIdToken(readClaimSet(payload))) return 'id_token';
   if (isMicrosoftResourceAudience(aud)) return 'microsoft_resource_token';
   return 'access_token';
+}
+
+/**
+ * The Microsoft service a token's audience names (`Microsoft Graph`, `Azure Resource Manager`,
+ * `Azure Key Vault`...), or `undefined` for any other audience: to tell a client which token it sent
+ * by mistake.
+ *
+ * @example
+ * ```ts
+ * microsoftServiceOf('https://management.azure.com/'); // 'Azure Resource Manager'
+ * ```
+ */
+export function microsoftServiceOf(aud: unknown): string | undefined {
+  return microsoftServiceName(aud);
 }

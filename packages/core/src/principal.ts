@@ -2,7 +2,7 @@
  * The verified caller, normalised across v1 and v2 tokens. Frozen, with its claims: a handler cannot
  * change what a later verification of the same token returns.
  */
-import { own } from './codec.js';
+import type { ClaimSet } from './claim-set.js';
 import { EntraAuthError } from './errors.js';
 
 /**
@@ -29,7 +29,10 @@ export interface EntraPrincipal {
   readonly scopes: readonly string[];
   /** App roles (users) or application permissions (app-only), from `roles`. */
   readonly roles: readonly string[];
-  /** True for an application acting as itself (client credentials): `idtyp` is `app`, or there is no `scp`. */
+  /**
+   * True for an application acting as itself (client credentials): `idtyp` is `app`; without
+   * `idtyp`, there is no `scp` and `oid` equals `sub`.
+   */
   readonly isAppOnly: boolean;
   /** True for a guest user: `acct` is 1, or `idp` differs from `iss`. */
   readonly isGuest: boolean;
@@ -53,8 +56,7 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
-function str(payload: Record<string, unknown>, name: string): string | undefined {
-  const v = own(payload, name);
+function str(v: unknown): string | undefined {
   return typeof v === 'string' && v !== '' ? v : undefined;
 }
 
@@ -77,26 +79,32 @@ class Principal implements EntraPrincipal {
 
   constructor(
     payload: Record<string, unknown>,
+    c: ClaimSet,
     version: '1.0' | '2.0',
     scopes: string[],
     roles: string[],
     objectId: string,
   ) {
-    const idtyp = own(payload, 'idtyp');
-    const idp = own(payload, 'idp');
-    this.tenantId = str(payload, 'tid') ?? '';
+    const idtyp = c.idtyp;
+    const idp = c.idp;
+    this.tenantId = str(c.tid) ?? '';
     this.objectId = objectId;
-    this.subject = str(payload, 'sub') ?? objectId;
-    this.clientId = str(payload, 'azp') ?? str(payload, 'appid');
+    this.subject = str(c.sub) ?? objectId;
+    this.clientId = str(c.azp) ?? str(c.appid);
     this.scopes = Object.freeze(scopes);
     this.roles = Object.freeze(roles);
-    this.isAppOnly = typeof idtyp === 'string' ? idtyp === 'app' : scopes.length === 0;
-    this.isGuest = own(payload, 'acct') === 1 || (typeof idp === 'string' && idp !== own(payload, 'iss'));
+    // Without idtyp: no scp, and (when both are present) oid = sub, as for a service principal. A
+    // user token with app roles but no scp has a pairwise sub, so it is not taken for an app.
+    this.isAppOnly =
+      typeof idtyp === 'string'
+        ? idtyp === 'app'
+        : scopes.length === 0 && (c.oid === undefined || c.sub === undefined || c.oid === c.sub);
+    this.isGuest = c.acct === 1 || (typeof idp === 'string' && idp !== c.iss);
     this.tokenVersion = version;
-    this.username = str(payload, 'preferred_username') ?? str(payload, 'upn') ?? str(payload, 'unique_name');
-    this.name = str(payload, 'name');
+    this.username = str(c.preferred_username) ?? str(c.upn) ?? str(c.unique_name);
+    this.name = str(c.name);
     this.claims = deepFreeze(payload);
-    this.#expiresMs = (own(payload, 'exp') as number) * 1000;
+    this.#expiresMs = (c.exp as number) * 1000;
     Object.freeze(this);
   }
 
@@ -114,15 +122,16 @@ class Principal implements EntraPrincipal {
 /** Builds the frozen principal of a verified payload. */
 export function buildPrincipal(
   payload: Record<string, unknown>,
+  c: ClaimSet,
   version: '1.0' | '2.0',
   scopes: string[],
   roles: string[],
 ): EntraPrincipal {
-  const objectId = str(payload, 'oid') ?? str(payload, 'sub');
+  const objectId = str(c.oid) ?? str(c.sub);
   if (objectId === undefined) {
     throw new EntraAuthError('malformed_token', {
       message: 'The access token identifies no subject (no oid, no sub)',
     });
   }
-  return new Principal(payload, version, scopes, roles, objectId);
+  return new Principal(payload, c, version, scopes, roles, objectId);
 }

@@ -4,6 +4,7 @@
  * `x5u`, `jwk`, `x5c` are never read.
  */
 
+import { type ClaimSet, readClaimSet } from './claim-set.js';
 import { isGraphAudience } from './claims.js';
 import { decodeJsonSegment, decodeSegment, own } from './codec.js';
 import { EntraAuthError } from './errors.js';
@@ -12,6 +13,8 @@ export interface ParsedToken {
   readonly kid: string;
   readonly alg: string;
   readonly payload: Record<string, unknown>;
+  /** The claims the validator reads, taken once from the payload (own properties only). */
+  readonly claims: ClaimSet;
   /** `header.payload`, the bytes the signature covers. */
   readonly signingInput: string;
   readonly signature: Uint8Array;
@@ -76,10 +79,10 @@ export function createTokenParser(algorithms: ReadonlySet<string>, maxLength: nu
     if ('code' in info) throw new EntraAuthError(info.code, { message: info.message });
     const payload = decodeJsonSegment(token.slice(first + 1, second));
     if (payload === undefined) throw new EntraAuthError('malformed_token');
-    if (isGraphAudience(own(payload, 'aud')))
-      throw new EntraAuthError('foreign_token', { message: GRAPH_MESSAGE });
+    const claims = readClaimSet(payload);
+    if (isGraphAudience(claims.aud)) throw new EntraAuthError('foreign_token', { message: GRAPH_MESSAGE });
     const signature = second + 1 < token.length ? decodeSegment(token.slice(second + 1)) : undefined;
     if (signature === undefined) throw new EntraAuthError('malformed_token');
-    return { kid: info.kid, alg: info.alg, payload, signingInput: token.slice(0, second), signature };
+    return { kid: info.kid, alg: info.alg, payload, claims, signingInput: token.slice(0, second), signature };
   };
 }

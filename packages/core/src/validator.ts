@@ -21,7 +21,6 @@ import {
   readPermissions,
   type ValidityWindow,
 } from './claims.js';
-import { own } from './codec.js';
 import { verifySignature } from './crypto.js';
 import { type EntraMetadata, type MetadataContext, MetadataSource } from './discovery.js';
 import { EntraAuthError, EntraConfigError, isEntraAuthError } from './errors.js';
@@ -49,6 +48,12 @@ export interface EntraValidatorConfig {
   readonly discoveryUrl: string;
   /** True for `common` / `organizations`. */
   readonly multiTenant: boolean;
+  /** Accepted `ver` values. */
+  readonly tokenVersions: readonly ('1.0' | '2.0')[];
+  /** Leeway for `exp`, `nbf` and `iat`, in seconds. */
+  readonly clockToleranceSeconds: number;
+  /** Longest token accepted. */
+  readonly maxTokenLength: number;
 }
 
 /**
@@ -160,6 +165,9 @@ class Validator implements EntraValidator {
       authority: this.plan.authority,
       discoveryUrl: this.plan.v2DiscoveryUrl,
       multiTenant: this.plan.multiTenant,
+      tokenVersions: Object.freeze([...o.tokenVersions] as ('1.0' | '2.0')[]),
+      clockToleranceSeconds: o.clockToleranceSeconds,
+      maxTokenLength: o.maxTokenLength,
     });
     Object.defineProperty(this, VALIDATOR_BRAND, { value: true });
   }
@@ -273,34 +281,34 @@ class Validator implements EntraValidator {
   ): EntraPrincipal | Promise<EntraPrincipal> {
     if (key.alg !== undefined && key.alg !== parsed.alg) throw new EntraAuthError('unsupported_algorithm');
     const valid = verifySignature(key.key, parsed.alg, parsed.signingInput, parsed.signature);
-    if (valid === true) return this.checkClaims(token, parsed.payload, key);
+    if (valid === true) return this.checkClaims(token, parsed, key);
     if (valid === false) throw new EntraAuthError('invalid_signature');
     return valid.then((ok) => {
       if (!ok) throw new EntraAuthError('invalid_signature');
-      return this.checkClaims(token, parsed.payload, key);
+      return this.checkClaims(token, parsed, key);
     });
   }
 
   private checkClaims(
     token: string,
-    payload: Record<string, unknown>,
+    parsed: ParsedToken,
     key: SigningKey,
   ): EntraPrincipal | Promise<EntraPrincipal> {
-    const ver = own(payload, 'ver');
+    const ver = parsed.claims.ver;
     if ((ver !== '1.0' && ver !== '2.0') || !this.o.tokenVersions.has(ver))
       throw new EntraAuthError('unsupported_token_version');
     const window = checkTimes(
-      payload,
+      parsed.claims,
       this.o.clock(),
       this.o.clockToleranceSeconds,
       this.o.maxTokenAgeSeconds,
     );
     const v2 = (this.v2.current as EntraMetadata).issuer;
-    if (ver === '2.0') return this.checkTenant(token, payload, key, ver, v2, v2, window);
+    if (ver === '2.0') return this.checkTenant(token, parsed, key, ver, v2, v2, window);
     const v1 = this.v1Source();
     const current = v1.current;
-    if (current !== undefined) return this.checkTenant(token, payload, key, ver, current.issuer, v2, window);
-    return v1.load().then((m) => this.checkTenant(token, payload, key, ver, m.issuer, v2, window));
+    if (current !== undefined) return this.checkTenant(token, parsed, key, ver, current.issuer, v2, window);
+    return v1.load().then((m) => this.checkTenant(token, parsed, key, ver, m.issuer, v2, window));
   }
 
   private v1Source(): MetadataSource {
@@ -323,15 +331,15 @@ class Validator implements EntraValidator {
 
   private checkTenant(
     token: string,
-    payload: Record<string, unknown>,
+    parsed: ParsedToken,
     key: SigningKey,
     ver: '1.0' | '2.0',
     rule: IssuerRule,
     v2: IssuerRule,
     window: ValidityWindow,
   ): EntraPrincipal | Promise<EntraPrincipal> {
-    const tid = checkIssuer(payload, rule);
-    checkKeyIssuer(key, payload, v2);
+    const tid = checkIssuer(parsed.claims, rule);
+    checkKeyIssuer(key, parsed.claims, v2);
     if (rule.template) {
       if (this.plan.excludeConsumers) checkNotConsumer(tid);
       const allowed = this.tenantAllowed(tid as string);
@@ -339,11 +347,11 @@ class Validator implements EntraValidator {
       if (allowed !== true) {
         return allowed.then((ok) => {
           if (!ok) throw new EntraAuthError('tenant_not_allowed');
-          return this.finish(token, payload, key, ver, window);
+          return this.finish(token, parsed, key, ver, window);
         });
       }
     }
-    return this.finish(token, payload, key, ver, window);
+    return this.finish(token, parsed, key, ver, window);
   }
 
   /** Multi-tenant: is this tenant accepted? Predicate answers are cached per tenant. */
@@ -383,17 +391,18 @@ class Validator implements EntraValidator {
 
   private finish(
     token: string,
-    payload: Record<string, unknown>,
+    parsed: ParsedToken,
     key: SigningKey,
     ver: '1.0' | '2.0',
     window: ValidityWindow,
   ): EntraPrincipal {
-    if (isIdToken(payload)) throw new EntraAuthError('foreign_token', { message: ID_TOKEN_MESSAGE });
-    checkAudience(payload, this.o.audiences);
-    const { scopes, roles } = readPermissions(payload);
+    const c = parsed.claims;
+    if (isIdToken(c)) throw new EntraAuthError('foreign_token', { message: ID_TOKEN_MESSAGE });
+    checkAudience(c, this.o.audiences);
+    const { scopes, roles } = readPermissions(c);
     if (this.o.requireScopeOrRole && scopes.length === 0 && roles.length === 0)
       throw new EntraAuthError('missing_permissions');
-    const principal = buildPrincipal(payload, ver, scopes, roles);
+    const principal = buildPrincipal(parsed.payload, c, ver, scopes, roles);
     if (!this.o.allowGuests && principal.isGuest) throw new EntraAuthError('guest_not_allowed');
     const clients = this.o.allowedClientIds;
     if (

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { classifyToken, decodeTokenUnverified } from '../src/index.js';
+import { classifyToken, decodeTokenUnverified, microsoftServiceOf } from '../src/index.js';
 
 const b64 = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url');
 const token = (header: object, payload: object) => `${b64(header)}.${b64(payload)}.sig`;
@@ -32,4 +32,11 @@ describe('classifyToken', () => {
     const decoded = decodeTokenUnverified(token(header, payload));
     expect(decoded && classifyToken(decoded)).toBe(kind);
   });
+});
+
+test('microsoftServiceOf names the service a token was issued for', () => {
+  expect(microsoftServiceOf('00000003-0000-0000-c000-000000000000')).toBe('Microsoft Graph');
+  expect(microsoftServiceOf('https://management.azure.com/')).toBe('Azure Resource Manager');
+  expect(microsoftServiceOf('api://orders')).toBeUndefined();
+  expect(microsoftServiceOf(42)).toBeUndefined();
 });

@@ -255,6 +255,9 @@ describe('defaults and normalisation', () => {
       authority: 'https://login.microsoftonline.us',
       discoveryUrl: 'https://login.microsoftonline.us/organizations/v2.0/.well-known/openid-configuration',
       multiTenant: true,
+      tokenVersions: ['1.0', '2.0'],
+      clockToleranceSeconds: 300,
+      maxTokenLength: 16384,
     });
     expect(Object.isFrozen(v.config)).toBe(true);
   });

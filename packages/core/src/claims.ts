@@ -181,16 +181,32 @@ export function checkAudience(c: ClaimSet, audiences: ReadonlySet<string>): void
 export function readPermissions(c: ClaimSet): { scopes: string[]; roles: string[] } {
   const scp = c.scp;
   const roles = c.roles;
-  if (scp !== undefined && typeof scp !== 'string') {
-    throw new EntraAuthError('malformed_token', { message: 'The access token claim scp is not a string' });
+  let scopes: string[] = [];
+  if (scp !== undefined) {
+    if (typeof scp !== 'string') {
+      throw new EntraAuthError('malformed_token', { message: 'The access token claim scp is not a string' });
+    }
+    if (scp !== '') {
+      scopes = scp.split(' ');
+      // Entra separates scopes with single spaces; anything else is tidied up, rarely.
+      if (scopes.includes('')) scopes = scopes.filter((s) => s !== '');
+    }
   }
-  if (roles !== undefined && !(Array.isArray(roles) && roles.every((r) => typeof r === 'string'))) {
-    throw new EntraAuthError('malformed_token', {
-      message: 'The access token claim roles is not a list of strings',
-    });
+  let roleList: string[] = [];
+  if (roles !== undefined) {
+    if (!Array.isArray(roles)) throw rolesError();
+    roleList = new Array<string>(roles.length);
+    for (let i = 0; i < roles.length; i++) {
+      const r: unknown = roles[i];
+      if (typeof r !== 'string') throw rolesError();
+      roleList[i] = r;
+    }
   }
-  return {
-    scopes: scp === undefined || scp === '' ? [] : scp.split(' ').filter((s) => s !== ''),
-    roles: roles === undefined ? [] : (roles as string[]).slice(),
-  };
+  return { scopes, roles: roleList };
+}
+
+function rolesError(): EntraAuthError {
+  return new EntraAuthError('malformed_token', {
+    message: 'The access token claim roles is not a list of strings',
+  });
 }

@@ -202,7 +202,16 @@ export class EntraAuthError extends Error {
   constructor(code: EntraAuthErrorCode, options: EntraAuthErrorOptions = {}) {
     const info = CODES[code];
     const message = options.message === undefined ? info.message : sanitizeHeaderValue(options.message);
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    // A refused token is an expected outcome, not a bug: capturing a stack trace would cost more
+    // than rejecting a malformed token. The underlying error, when there is one, is in `cause`.
+    const ErrorCtor = Error as { stackTraceLimit?: number };
+    const limit = ErrorCtor.stackTraceLimit;
+    ErrorCtor.stackTraceLimit = 0;
+    try {
+      super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    } finally {
+      ErrorCtor.stackTraceLimit = limit;
+    }
     this.code = code;
     this.status = info.status;
     this.requiredScopes = options.scopes ? Object.freeze([...options.scopes]) : undefined;

@@ -1,0 +1,16 @@
+/** The whole scenario table every adapter runs. */
+import type { Scenario } from './scenario.js';
+import { ANONYMOUS_SCENARIOS } from './scenarios-anonymous.js';
+import { GUARD_SCENARIOS } from './scenarios-guards.js';
+import { HEADER_SCENARIOS } from './scenarios-header.js';
+import { TOKEN_SCENARIOS } from './scenarios-tokens.js';
+
+export type { AppKind, Expectation, Scenario } from './scenario.js';
+export { OTHER_TENANT } from './scenario.js';
+
+export const SCENARIOS: readonly Scenario[] = [
+  ...HEADER_SCENARIOS,
+  ...TOKEN_SCENARIOS,
+  ...GUARD_SCENARIOS,
+  ...ANONYMOUS_SCENARIOS,
+];

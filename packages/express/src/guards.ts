@@ -1,0 +1,89 @@
+import {
+  requireAppOnly as appOnly,
+  createRoleCheck,
+  createScopeCheck,
+  createScopeOrRoleCheck,
+  requireDelegated as delegated,
+  type MatchOptions,
+  type PrincipalCheck,
+  type ScopeOrRoleRequirement,
+} from '@org/entra-core';
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import { fail, isPassedPreflight } from './respond.js';
+
+function guard(check: PrincipalCheck): RequestHandler {
+  return (req: Request, res: Response, next: NextFunction): void => {
+    if (!isPassedPreflight(req)) {
+      try {
+        check(req.auth);
+      } catch (error) {
+        fail(error, req, res, next);
+        return;
+      }
+    }
+    next();
+  };
+}
+
+/**
+ * Requires scopes (delegated permissions, `scp`): all of them, or any with `{ match: 'any' }`.
+ * Refuses with 403 `insufficient_scope`. An empty list throws `EntraConfigError` at once.
+ *
+ * @example
+ * ```ts
+ * app.get('/orders', requireScopes('Orders.Read'), listOrders);
+ * ```
+ */
+export function requireScopes(scopes: string | readonly string[], options?: MatchOptions): RequestHandler {
+  return guard(createScopeCheck(scopes, options));
+}
+
+/**
+ * Requires roles (app roles, or application permissions of a daemon): all of them, or any with
+ * `{ match: 'any' }`. Refuses with 403 `insufficient_role`.
+ *
+ * @example
+ * ```ts
+ * app.delete('/orders/:id', requireRoles('Orders.Admin'), deleteOrder);
+ * ```
+ */
+export function requireRoles(roles: string | readonly string[], options?: MatchOptions): RequestHandler {
+  return guard(createRoleCheck(roles, options));
+}
+
+/**
+ * Passes when any listed scope (a user's delegated permission) or any listed role (an app's
+ * application permission) is present.
+ *
+ * @example
+ * ```ts
+ * app.get('/orders', requireScopeOrRole({ scopes: 'Orders.Read', roles: 'Orders.Read.All' }), listOrders);
+ * ```
+ */
+export function requireScopeOrRole(requirement: ScopeOrRoleRequirement): RequestHandler {
+  return guard(createScopeOrRoleCheck(requirement));
+}
+
+/**
+ * Requires an application acting as itself (client credentials); a user token gets 403.
+ *
+ * @example
+ * ```ts
+ * app.post('/jobs', requireAppOnly(), runJob);
+ * ```
+ */
+export function requireAppOnly(): RequestHandler {
+  return guard(appOnly);
+}
+
+/**
+ * Requires a user (delegated) token; an app-only token gets 403.
+ *
+ * @example
+ * ```ts
+ * app.get('/me/orders', requireDelegated(), myOrders);
+ * ```
+ */
+export function requireDelegated(): RequestHandler {
+  return guard(delegated);
+}

@@ -1,0 +1,81 @@
+import {
+  authenticateRequestView,
+  type EntraAuthRequestOptions,
+  EntraConfigError,
+  type EntraRequestView,
+  type EntraValidator,
+  type EntraValidatorOptions,
+  isCorsPreflight,
+  resolveRequestOptions,
+  toValidator,
+} from '@org/entra-core';
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import { fail, remember } from './respond.js';
+
+/**
+ * Options of {@link entraAuth}, beside the validator's.
+ *
+ * @example
+ * ```ts
+ * const options: EntraAuthOptions = { optional: true, corsPreflight: 'pass', passErrors: false };
+ * ```
+ */
+export interface EntraAuthOptions extends EntraAuthRequestOptions {
+  /**
+   * `true` hands auth errors to `next(err)` so your error middleware renders them (each is an
+   * `EntraAuthError` with `status`, `headers` and `wwwAuthenticate`). Default `false`: the middleware
+   * answers with the RFC 6750 response itself. Guards that follow answer the same way.
+   */
+  passErrors?: boolean;
+}
+
+/**
+ * The middleware {@link entraAuth} returns, with the validator it uses (to share it, warm it up or
+ * close it).
+ *
+ * @example
+ * ```ts
+ * const auth = entraAuth({ tenantId, clientId });
+ * await auth.validator.warmUp();
+ * ```
+ */
+export interface EntraAuthMiddleware extends RequestHandler {
+  readonly validator: EntraValidator;
+}
+
+/**
+ * Express middleware that authenticates the request's Bearer token and sets `req.auth`. Pass
+ * validator options (the middleware creates and owns a validator) or a validator you share. Options
+ * are checked now: a mistake throws `EntraConfigError` while the app is built.
+ *
+ * @example
+ * ```ts
+ * app.use(entraAuth({ tenantId: '<tenant guid>', clientId: '<api client id>' }));
+ * app.get('/me', (req, res) => res.json({ oid: req.auth?.objectId }));
+ * ```
+ */
+export function entraAuth(
+  optionsOrValidator: EntraValidatorOptions | EntraValidator,
+  options?: EntraAuthOptions,
+): EntraAuthMiddleware {
+  const opts = resolveRequestOptions(options, 'entraAuth', ['passErrors']);
+  const passErrors = opts.passErrors ?? false;
+  if (typeof passErrors !== 'boolean')
+    throw new EntraConfigError('entraAuth: passErrors must be true or false');
+  const { validator } = toValidator(optionsOrValidator);
+  const middleware = (req: Request, res: Response, next: NextFunction): void => {
+    const view: EntraRequestView = { method: req.method, header: (name) => req.headers[name] };
+    remember(req, { passErrors, preflight: opts.corsPreflight === 'pass' && isCorsPreflight(view) });
+    // Express 4 ignores returned promises: every outcome is settled here, none is left unhandled.
+    authenticateRequestView(validator, view, opts)
+      .then(
+        (principal) => {
+          req.auth = principal;
+          next();
+        },
+        (error: unknown) => fail(error, req, res, next),
+      )
+      .catch(next);
+  };
+  return Object.assign(middleware, { validator });
+}

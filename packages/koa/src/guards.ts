@@ -1,0 +1,89 @@
+import {
+  requireAppOnly as appOnly,
+  createRoleCheck,
+  createScopeCheck,
+  createScopeOrRoleCheck,
+  requireDelegated as delegated,
+  type MatchOptions,
+  type PrincipalCheck,
+  type ScopeOrRoleRequirement,
+} from '@org/entra-core';
+import type { Context, Middleware, Next } from 'koa';
+import { fail, isPassedPreflight } from './respond.js';
+
+function guard(check: PrincipalCheck): Middleware {
+  return async (ctx: Context, next: Next): Promise<void> => {
+    if (!isPassedPreflight(ctx)) {
+      try {
+        check(ctx.state.auth);
+      } catch (error) {
+        fail(error, ctx);
+        return;
+      }
+    }
+    await next();
+  };
+}
+
+/**
+ * Requires scopes (delegated permissions, `scp`): all of them, or any with `{ match: 'any' }`.
+ * Refuses with 403 `insufficient_scope`. An empty list throws `EntraConfigError` at once.
+ *
+ * @example
+ * ```ts
+ * router.get('/orders', requireScopes('Orders.Read'), listOrders);
+ * ```
+ */
+export function requireScopes(scopes: string | readonly string[], options?: MatchOptions): Middleware {
+  return guard(createScopeCheck(scopes, options));
+}
+
+/**
+ * Requires roles (app roles, or application permissions of a daemon): all of them, or any with
+ * `{ match: 'any' }`. Refuses with 403 `insufficient_role`.
+ *
+ * @example
+ * ```ts
+ * router.delete('/orders/:id', requireRoles('Orders.Admin'), deleteOrder);
+ * ```
+ */
+export function requireRoles(roles: string | readonly string[], options?: MatchOptions): Middleware {
+  return guard(createRoleCheck(roles, options));
+}
+
+/**
+ * Passes when any listed scope (a user's delegated permission) or any listed role (an app's
+ * application permission) is present.
+ *
+ * @example
+ * ```ts
+ * router.get('/orders', requireScopeOrRole({ scopes: 'Orders.Read', roles: 'Orders.Read.All' }), listOrders);
+ * ```
+ */
+export function requireScopeOrRole(requirement: ScopeOrRoleRequirement): Middleware {
+  return guard(createScopeOrRoleCheck(requirement));
+}
+
+/**
+ * Requires an application acting as itself (client credentials); a user token gets 403.
+ *
+ * @example
+ * ```ts
+ * router.post('/jobs', requireAppOnly(), runJob);
+ * ```
+ */
+export function requireAppOnly(): Middleware {
+  return guard(appOnly);
+}
+
+/**
+ * Requires a user (delegated) token; an app-only token gets 403.
+ *
+ * @example
+ * ```ts
+ * router.get('/me/orders', requireDelegated(), myOrders);
+ * ```
+ */
+export function requireDelegated(): Middleware {
+  return guard(delegated);
+}

@@ -20,6 +20,11 @@ export interface IssuerRule {
   /** The issuer, or a template containing `{tenantid}`. */
   readonly issuer: string;
   readonly template: boolean;
+  /**
+   * For a single Entra tenant: its GUID, which the token's `tid` must equal (the principal's
+   * `tenantId` comes from `tid`, so it must never disagree with the issuer).
+   */
+  readonly tenant?: string;
 }
 
 /** Where to find metadata, and what it may say. */
@@ -94,12 +99,12 @@ export function planAuthority(options: ResolvedOptions): AuthorityPlan {
       }
       const found = tenantOf(issuer, `${authority}/`, '/v2.0');
       if (found === undefined || (knownGuid !== undefined && found !== knownGuid)) return wrongTenant;
-      return { issuer: `${authority}/${found}/v2.0`, template: false };
+      return { issuer: `${authority}/${found}/v2.0`, template: false, tenant: found };
     },
     checkV1Issuer(issuer, v2) {
       const segment = v2.template ? TENANT_TEMPLATE : tenantOf(v2.issuer, `${authority}/`, '/v2.0');
       if (segment === undefined || !checkV1Form(issuer, segment)) return wrongTenant;
-      return { issuer, template: v2.template };
+      return { issuer, template: v2.template, tenant: v2.tenant };
     },
   };
 }

@@ -108,13 +108,22 @@ export function checkTimes(
   return { fromMs: from * 1000, untilMs: until * 1000 };
 }
 
-/** `iss` equals the trusted issuer (multi-tenant: the template filled with a GUID `tid`). Returns `tid`. */
+/**
+ * `iss` equals the trusted issuer (multi-tenant: the template filled with a GUID `tid`); for a single
+ * Entra tenant, `tid` must name that tenant too. Returns `tid`.
+ */
 export function checkIssuer(c: ClaimSet, rule: IssuerRule): string | undefined {
   const iss = c.iss;
   const tid = c.tid;
   const expected = issuerFor(rule, tid);
-  if (typeof iss !== 'string' || expected === undefined || iss !== expected)
+  if (typeof iss !== 'string' || expected === undefined || iss !== expected) {
     throw new EntraAuthError('invalid_issuer');
+  }
+  if (rule.tenant !== undefined && (typeof tid !== 'string' || tid.toLowerCase() !== rule.tenant)) {
+    throw new EntraAuthError('invalid_issuer', {
+      message: 'The access token names another tenant than its issuer',
+    });
+  }
   return typeof tid === 'string' ? tid : undefined;
 }
 

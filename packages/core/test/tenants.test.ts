@@ -208,3 +208,17 @@ describe('national clouds', () => {
     expect(seen).toEqual([`${authority}/${entra().tenantId}/v2.0/.well-known/openid-configuration`]);
   });
 });
+
+describe('tid must agree with the issuer', () => {
+  test('single tenant: a tid naming another tenant, or none, is refused', async () => {
+    const { validator } = validatorFor(entra(), clock);
+    expect(await codeOf(validator.verify(entra().createToken({ tid: OTHER_TENANT })))).toBe('invalid_issuer');
+    expect(await codeOf(validator.verify(entra().createToken({ tid: undefined })))).toBe('invalid_issuer');
+    expect(await codeOf(validator.verify(entra().createToken({ tid: entra().tenantId.toUpperCase() })))).toBe(
+      'ok',
+    );
+    expect(
+      await codeOf(validator.verify(entra().createToken({ tid: OTHER_TENANT }, { version: '1.0' }))),
+    ).toBe('invalid_issuer');
+  });
+});

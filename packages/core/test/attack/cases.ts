@@ -13,8 +13,8 @@ import type { EntraAuthErrorCode } from '../../src/index.js';
 import {
   b64,
   decodePart,
-  jws,
   json64,
+  jws,
   type LoopbackServer,
   makeKey,
   type Part,
@@ -154,11 +154,13 @@ function bytesInClaim(c: AttackContext, bytes: number[]): string {
   const [before, after] = text.split('SPLIT') as [string, string];
   return c.signed(Buffer.concat([Buffer.from(before), Buffer.from(bytes), Buffer.from(after)]));
 }
-const multi = (extra: Record<string, unknown> = {}) => () => ({
-  tenantId: 'organizations',
-  allowAnyTenant: true,
-  ...extra,
-});
+const multi =
+  (extra: Record<string, unknown> = {}) =>
+  () => ({
+    tenantId: 'organizations',
+    allowAnyTenant: true,
+    ...extra,
+  });
 const bearer = (token: (c: AttackContext) => string) => (c: AttackContext) => `Bearer ${token(c)}`;
 const SPACES = ' '.repeat(100_000);
 const MIB = 1 << 20;
@@ -235,7 +237,12 @@ const transport: Row[] = [
     status: 401,
     coreOnly: 'a character above U+00FF cannot be sent in an HTTP header',
   },
-  { name: 'lower-case bearer (the scheme is case-insensitive)', authorization: bearerAs('bearer'), code: 'ok', status: 200 },
+  {
+    name: 'lower-case bearer (the scheme is case-insensitive)',
+    authorization: bearerAs('bearer'),
+    code: 'ok',
+    status: 200,
+  },
   { name: 'upper-case BEARER', authorization: bearerAs('BEARER'), code: 'ok', status: 200 },
   { name: 'mixed-case bEaReR', authorization: bearerAs('bEaReR'), code: 'ok', status: 200 },
   {
@@ -446,7 +453,12 @@ const parsing: Row[] = [
     code: 'malformed_token',
     status: 401,
   },
-  { name: 'padding after the signature', token: (c) => `${valid(c)}==`, code: 'malformed_token', status: 401 },
+  {
+    name: 'padding after the signature',
+    token: (c) => `${valid(c)}==`,
+    code: 'malformed_token',
+    status: 401,
+  },
   {
     name: 'padding after the header',
     token: (c) => {
@@ -724,13 +736,18 @@ const parsing: Row[] = [
   },
   {
     name: `a claim nested ${NESTED_DEPTH} arrays deep, within the size cap`,
-    token: (c) => rawPayload(c, (t) => `${t.slice(0, -1)},"deep":${'['.repeat(NESTED_DEPTH)}${']'.repeat(NESTED_DEPTH)}}`),
+    token: (c) =>
+      rawPayload(
+        c,
+        (t) => `${t.slice(0, -1)},"deep":${'['.repeat(NESTED_DEPTH)}${']'.repeat(NESTED_DEPTH)}}`,
+      ),
     code: 'ok',
     status: 200,
   },
   {
     name: 'a claim nested 1500 objects deep',
-    token: (c) => rawPayload(c, (t) => `${t.slice(0, -1)},"deep":${'{"a":'.repeat(1500)}1${'}'.repeat(1500)}}`),
+    token: (c) =>
+      rawPayload(c, (t) => `${t.slice(0, -1)},"deep":${'{"a":'.repeat(1500)}1${'}'.repeat(1500)}}`),
     code: 'ok',
     status: 200,
   },
@@ -871,7 +888,10 @@ const crypto: Row[] = [
   ...NONE_SPELLINGS.map(
     (alg): Row => ({
       name: `alg ${alg}, without a signature`,
-      token: (c) => `${segments(c.entra.createToken({}, { header: { alg } })).slice(0, 2).join('.')}.`,
+      token: (c) =>
+        `${segments(c.entra.createToken({}, { header: { alg } }))
+          .slice(0, 2)
+          .join('.')}.`,
       code: 'unsupported_algorithm',
       status: 401,
     }),
@@ -894,7 +914,10 @@ const crypto: Row[] = [
     name: 'HS256 with the PEM key on a validator allowing RS256, RS384 and RS512',
     token: (c) => {
       const secret = publicKeySerializations(c.currentJwk)[0]?.[1] as string;
-      return jws({ typ: 'JWT', alg: 'HS256', kid: c.entra.currentKid }, c.claims(), { hmac: 'HS256', secret });
+      return jws({ typ: 'JWT', alg: 'HS256', kid: c.entra.currentKid }, c.claims(), {
+        hmac: 'HS256',
+        secret,
+      });
     },
     options: () => ({ algorithms: ['RS256', 'RS384', 'RS512'] }),
     code: 'unsupported_algorithm',
@@ -962,14 +985,21 @@ const crypto: Row[] = [
   {
     name: 'an embedded jwk (the attacker’s key) with the real kid',
     token: (c) =>
-      attackerSigned(c, c.claims(), { kid: c.entra.currentKid, jwk: { ...c.attacker.jwk, kid: c.entra.currentKid } }),
+      attackerSigned(c, c.claims(), {
+        kid: c.entra.currentKid,
+        jwk: { ...c.attacker.jwk, kid: c.entra.currentKid },
+      }),
     code: 'invalid_signature',
     status: 401,
   },
   {
     name: 'an embedded x5c (the real certificate) over the attacker’s signature',
     token: (c) =>
-      attackerSigned(c, c.claims(), { kid: c.entra.currentKid, x5c: c.currentJwk.x5c, x5t: c.currentJwk.x5t }),
+      attackerSigned(c, c.claims(), {
+        kid: c.entra.currentKid,
+        x5c: c.currentJwk.x5c,
+        x5t: c.currentJwk.x5t,
+      }),
     code: 'invalid_signature',
     status: 401,
   },
@@ -1303,7 +1333,10 @@ const entraCases: Row[] = [
       ['a query string', (iss: string) => `${iss}?x=1`],
       ['a leading space', (iss: string) => ` ${iss}`],
       ['an encoded slash', (iss: string) => iss.replace('/v2.0', '%2Fv2.0')],
-      ['the public cloud’s host', (iss: string) => iss.replace(/^http:\/\/[^/]+/, 'https://login.microsoftonline.com')],
+      [
+        'the public cloud’s host',
+        (iss: string) => iss.replace(/^http:\/\/[^/]+/, 'https://login.microsoftonline.com'),
+      ],
     ] as const
   ).map(
     ([what, change]): Row => ({
@@ -1322,7 +1355,8 @@ const entraCases: Row[] = [
   ).map(
     ([what, change]): Row => ({
       name: `a lookalike issuer on a multi-tenant API: ${what}`,
-      token: (c) => c.entra.createToken({ iss: change(c.entra.issuerFor(OTHER_TENANT)) }, { tenantId: OTHER_TENANT }),
+      token: (c) =>
+        c.entra.createToken({ iss: change(c.entra.issuerFor(OTHER_TENANT)) }, { tenantId: OTHER_TENANT }),
       options: multi(),
       code: 'invalid_issuer',
       status: 401,
@@ -1419,7 +1453,8 @@ const entraCases: Row[] = [
   },
   {
     name: 'a Graph token with a forged signature (recognised before the signature)',
-    token: (c) => tamper(c.entra.createToken({}, { kind: 'graph' }), { payload: { scp: 'Directory.ReadWrite.All' } }),
+    token: (c) =>
+      tamper(c.entra.createToken({}, { kind: 'graph' }), { payload: { scp: 'Directory.ReadWrite.All' } }),
     code: 'foreign_token',
     status: 401,
   },
@@ -1817,7 +1852,6 @@ const errors: Row[] = [
   },
 ];
 
-
 /** Every row, in groups. */
 export const ATTACK_CASES: readonly AttackCase[] = [
   ...transport.map((c) => ({ ...c, group: 'transport' as const })),
@@ -1827,7 +1861,13 @@ export const ATTACK_CASES: readonly AttackCase[] = [
   ...errors.map((c) => ({ ...c, group: 'errors' as const })),
 ];
 
-export const ATTACK_GROUPS: readonly AttackGroup[] = ['transport', 'parsing', 'crypto and header', 'Entra', 'errors'];
+export const ATTACK_GROUPS: readonly AttackGroup[] = [
+  'transport',
+  'parsing',
+  'crypto and header',
+  'Entra',
+  'errors',
+];
 
 /** The secrets no answer may contain, whatever the row: the configuration and the test's keys. */
 export function configSecrets(ctx: AttackContext): string[] {

@@ -44,11 +44,19 @@ export type {
   EntraValidatorOptions,
 } from './options.js';
 export type { EntraPrincipal } from './principal.js';
-export type { EntraAuthRequestOptions, EntraRequestView } from './request.js';
+export type {
+  EntraAuthRequestOptions,
+  EntraRequestView,
+  ExtraOptionType,
+  IncomingRequestLike,
+} from './request.js';
 export {
+  authenticateIncoming,
   authenticateRequestView,
   isCorsPreflight,
+  passesToFramework,
   resolveRequestOptions,
+  runGuard,
   toValidator,
 } from './request.js';
 export type { EntraValidator, EntraValidatorConfig } from './validator.js';

@@ -3,6 +3,7 @@
  * routes let anonymous requests through, everything else is authenticated. Adapters only read
  * headers and write responses.
  */
+import type { PrincipalCheck } from './authorize.js';
 import { EntraConfigError, isEntraAuthError } from './errors.js';
 import type { EntraValidatorOptions } from './options.js';
 import type { EntraPrincipal } from './principal.js';
@@ -44,29 +45,39 @@ export function isCorsPreflight(request: EntraRequestView): boolean {
   );
 }
 
+/** The type an adapter's own option must have: checked at set-up like the shared ones. */
+export type ExtraOptionType = 'boolean' | 'function' | 'any';
+
 /**
  * Checks adapter options at set-up time (unknown keys and wrong types are configuration errors) and
- * returns them normalised. `extra` lists the adapter's own option names.
+ * returns them normalised. `extra` names the adapter's own options and their types.
  *
  * @example
  * ```ts
- * const opts = resolveRequestOptions(options, 'entraAuth', ['passErrors']);
+ * const opts = resolveRequestOptions(options, 'entraAuth', { passErrors: 'boolean' });
  * ```
  */
 export function resolveRequestOptions<T extends EntraAuthRequestOptions>(
   options: T | undefined,
   where: string,
-  extra: readonly string[] = [],
+  extra: Readonly<Record<string, ExtraOptionType>> = {},
 ): T & Required<EntraAuthRequestOptions> {
   if (options !== undefined && (typeof options !== 'object' || options === null)) {
     throw new EntraConfigError(`${where}: the options must be an object, e.g. { optional: true }`);
   }
-  const known = new Set(['optional', 'corsPreflight', ...extra]);
-  for (const key of Object.keys(options ?? {})) {
-    if (!known.has(key))
+  const known = ['optional', 'corsPreflight', ...Object.keys(extra)];
+  for (const [key, value] of Object.entries(options ?? {})) {
+    if (!known.includes(key)) {
       throw new EntraConfigError(
-        `${where}: unknown option '${key.slice(0, 40)}'. Known options: ${[...known].join(', ')}`,
+        `${where}: unknown option '${key.slice(0, 40)}'. Known options: ${known.join(', ')}`,
       );
+    }
+    const type = extra[key];
+    if (value !== undefined && (type === 'boolean' || type === 'function') && typeof value !== type) {
+      throw new EntraConfigError(
+        `${where}: ${key} must be ${type === 'boolean' ? 'true or false' : 'a function'}`,
+      );
+    }
   }
   const optional = options?.optional ?? false;
   if (typeof optional !== 'boolean') throw new EntraConfigError(`${where}: optional must be true or false`);
@@ -86,14 +97,14 @@ export function resolveRequestOptions<T extends EntraAuthRequestOptions>(
  * const { validator, owned } = toValidator(optionsOrValidator);
  * ```
  */
-export function toValidator(input: EntraValidatorOptions | EntraValidator): {
-  validator: EntraValidator;
-  owned: boolean;
-} {
+export function toValidator(
+  input: EntraValidatorOptions | EntraValidator,
+  where = 'entraAuth',
+): { validator: EntraValidator; owned: boolean } {
   if (isEntraValidator(input)) return { validator: input, owned: false };
   if (typeof input !== 'object' || input === null) {
     throw new EntraConfigError(
-      "Pass validator options ({ tenantId, clientId }) or a validator from createEntraValidator, e.g. entraAuth({ tenantId: '<tenant guid>', clientId: '<api client id>' })",
+      `${where}: pass validator options ({ tenantId, clientId }) or a validator from createEntraValidator, e.g. ${where}({ tenantId: '<tenant guid>', clientId: '<api client id>' })`,
     );
   }
   return { validator: createEntraValidator(input), owned: true };
@@ -121,4 +132,72 @@ export async function authenticateRequestView(
     if (options.optional && isEntraAuthError(error) && error.code === 'missing_token') return undefined;
     throw error;
   }
+}
+
+/** A Node-style request: Express `req`, Koa `ctx`, Fastify `request` (headers with lower-case names). */
+export interface IncomingRequestLike {
+  readonly method?: string;
+  readonly headers: Readonly<Record<string, string | readonly string[] | undefined>>;
+}
+
+/** How authentication went for one request, remembered for the guards that follow it. */
+interface RequestAuthState {
+  readonly preflight: boolean;
+  readonly passErrors: boolean;
+}
+
+const states = new WeakMap<object, RequestAuthState>();
+
+/**
+ * Authenticates a Node-style request for a framework adapter, and remembers for the guards that
+ * follow (keyed by `request`) whether it was a CORS preflight let through and whether errors go to
+ * the framework (`passErrors`).
+ *
+ * @example
+ * ```ts
+ * req.auth = await authenticateIncoming(validator, req, resolveRequestOptions(options, 'entraAuth', { passErrors: 'boolean' }));
+ * ```
+ */
+export function authenticateIncoming(
+  validator: EntraValidator,
+  request: IncomingRequestLike,
+  options: Required<EntraAuthRequestOptions> & { passErrors?: boolean },
+): Promise<EntraPrincipal | undefined> {
+  const view: EntraRequestView = { method: request.method, header: (name) => request.headers[name] };
+  states.set(request, {
+    preflight: options.corsPreflight === 'pass' && isCorsPreflight(view),
+    passErrors: options.passErrors === true,
+  });
+  return authenticateRequestView(validator, view, options);
+}
+
+/**
+ * Runs a guard's check on a request authenticated by {@link authenticateIncoming}: a CORS preflight
+ * that authentication let through passes every guard too. Throws the check's `EntraAuthError`.
+ *
+ * @example
+ * ```ts
+ * runGuard(req, createScopeCheck('Orders.Read'), req.auth);
+ * ```
+ */
+export function runGuard(
+  request: object,
+  check: PrincipalCheck,
+  principal: EntraPrincipal | undefined,
+): void {
+  if (states.get(request)?.preflight !== true) check(principal);
+}
+
+/**
+ * True when an error should go to the framework's own error handling rather than be answered by the
+ * adapter: anything that is not an `EntraAuthError`, or any error when the request's `entraAuth` was
+ * set up with `passErrors: true`.
+ *
+ * @example
+ * ```ts
+ * if (passesToFramework(req, error)) return next(error);
+ * ```
+ */
+export function passesToFramework(request: object, error: unknown): boolean {
+  return !isEntraAuthError(error) || states.get(request)?.passErrors === true;
 }

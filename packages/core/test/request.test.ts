@@ -1,6 +1,10 @@
 import { describe, expect, test } from 'vitest';
 import {
+  authenticateIncoming,
   authenticateRequestView,
+  createScopeCheck,
+  passesToFramework,
+  runGuard,
   createEntraValidator,
   EntraConfigError,
   type EntraRequestView,
@@ -34,7 +38,7 @@ describe('resolveRequestOptions', () => {
   });
   test('keeps the adapter’s own options', () => {
     expect(
-      resolveRequestOptions({ optional: true, passErrors: true } as never, 'entraAuth', ['passErrors']),
+      resolveRequestOptions({ optional: true, passErrors: true } as never, 'entraAuth', { passErrors: 'boolean' }),
     ).toEqual({
       optional: true,
       corsPreflight: 'pass',
@@ -46,8 +50,12 @@ describe('resolveRequestOptions', () => {
     [{ optinal: true }, /unknown option 'optinal'/],
     [{ optional: 'yes' }, /optional must be true or false/],
     [{ corsPreflight: 'skip' }, /corsPreflight must be/],
+    [{ passErrors: 'yes' }, /passErrors must be true or false/],
+    [{ onError: 'render' }, /onError must be a function/],
   ])('%j is a configuration error', (options, message) => {
-    expect(() => resolveRequestOptions(options as never, 'entraAuth')).toThrow(message);
+    expect(() =>
+      resolveRequestOptions(options as never, 'entraAuth', { passErrors: 'boolean', onError: 'function' }),
+    ).toThrow(message);
   });
 });
 
@@ -64,6 +72,7 @@ describe('toValidator', () => {
   test('anything else is a configuration error naming both forms', () => {
     expect(() => toValidator(undefined as never)).toThrow(EntraConfigError);
     expect(() => toValidator('tenant' as never)).toThrow(/createEntraValidator/);
+    expect(() => toValidator(undefined as never, 'withEntraAuth')).toThrow(/^withEntraAuth: .* withEntraAuth\(\{/);
   });
 });
 
@@ -103,5 +112,34 @@ describe('authenticateRequestView', () => {
     expect(await codeOf(authenticateRequestView(validator, view('GET', {}), strict) as never)).toBe(
       'missing_token',
     );
+  });
+});
+
+describe('authenticateIncoming, runGuard, passesToFramework', () => {
+  const opts = { optional: false, corsPreflight: 'pass' } as const;
+  const node = (method: string, headers: Record<string, string>) => ({ method, headers });
+
+  test('a preflight let through passes guards too; a normal request is checked', async () => {
+    const { validator } = validatorFor(entra(), clock);
+    const needsAdmin = createScopeCheck('Admin');
+    const preflight = node('OPTIONS', { origin: 'https://spa', 'access-control-request-method': 'GET' });
+    expect(await authenticateIncoming(validator, preflight, opts)).toBeUndefined();
+    expect(() => runGuard(preflight, needsAdmin, undefined)).not.toThrow();
+    const request = node('GET', { authorization: `Bearer ${entra().createToken()}` });
+    const principal = await authenticateIncoming(validator, request, opts);
+    expect(() => runGuard(request, needsAdmin, principal)).toThrow(/lacks a required scope/);
+    // A request never seen by authenticateIncoming is checked like any other.
+    expect(() => runGuard({}, needsAdmin, undefined)).toThrow(/Authentication required/);
+  });
+
+  test('errors go to the framework when passErrors is set, or when they are not auth errors', async () => {
+    const { validator } = validatorFor(entra(), clock);
+    const answered = node('GET', {});
+    const passed = node('GET', {});
+    const authError = await authenticateIncoming(validator, answered, opts).catch((e: unknown) => e);
+    await authenticateIncoming(validator, passed, { ...opts, passErrors: true } as never).catch(() => undefined);
+    expect(passesToFramework(answered, authError)).toBe(false);
+    expect(passesToFramework(passed, authError)).toBe(true);
+    expect(passesToFramework(answered, new Error('database down'))).toBe(true);
   });
 });

@@ -6,20 +6,19 @@ import {
   requireDelegated as delegated,
   type MatchOptions,
   type PrincipalCheck,
+  runGuard,
   type ScopeOrRoleRequirement,
 } from '@org/entra-core';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { fail, isPassedPreflight } from './respond.js';
+import { fail } from './respond.js';
 
 function guard(check: PrincipalCheck): RequestHandler {
   return (req: Request, res: Response, next: NextFunction): void => {
-    if (!isPassedPreflight(req)) {
-      try {
-        check(req.auth);
-      } catch (error) {
-        fail(error, req, res, next);
-        return;
-      }
+    try {
+      runGuard(req, check, req.auth);
+    } catch (error) {
+      fail(error, req, res, next);
+      return;
     }
     next();
   };

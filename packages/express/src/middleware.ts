@@ -1,16 +1,13 @@
 import {
-  authenticateRequestView,
+  authenticateIncoming,
   type EntraAuthRequestOptions,
-  EntraConfigError,
-  type EntraRequestView,
   type EntraValidator,
   type EntraValidatorOptions,
-  isCorsPreflight,
   resolveRequestOptions,
   toValidator,
 } from '@org/entra-core';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { fail, remember } from './respond.js';
+import { fail } from './respond.js';
 
 /**
  * Options of {@link entraAuth}, beside the validator's.
@@ -58,16 +55,11 @@ export function entraAuth(
   optionsOrValidator: EntraValidatorOptions | EntraValidator,
   options?: EntraAuthOptions,
 ): EntraAuthMiddleware {
-  const opts = resolveRequestOptions(options, 'entraAuth', ['passErrors']);
-  const passErrors = opts.passErrors ?? false;
-  if (typeof passErrors !== 'boolean')
-    throw new EntraConfigError('entraAuth: passErrors must be true or false');
+  const opts = resolveRequestOptions(options, 'entraAuth', { passErrors: 'boolean' });
   const { validator } = toValidator(optionsOrValidator);
   const middleware = (req: Request, res: Response, next: NextFunction): void => {
-    const view: EntraRequestView = { method: req.method, header: (name) => req.headers[name] };
-    remember(req, { passErrors, preflight: opts.corsPreflight === 'pass' && isCorsPreflight(view) });
     // Express 4 ignores returned promises: every outcome is settled here, none is left unhandled.
-    authenticateRequestView(validator, view, opts)
+    authenticateIncoming(validator, req, opts)
       .then(
         (principal) => {
           req.auth = principal;

@@ -1,32 +1,15 @@
 /**
  * How an auth failure leaves Express: answered here (RFC 6750, as the core words it) or handed to the
- * app's error middleware. The choice is made by `entraAuth` and remembered per request, so the guards
- * that follow it answer the same way.
+ * app's error middleware (`passErrors`, or any error that is not an auth error).
  */
-import { errorResponse, isEntraAuthError } from '@org/entra-core';
+import { errorResponse, passesToFramework } from '@org/entra-core';
 import type { NextFunction, Request, Response } from 'express';
 
-interface RequestState {
-  readonly passErrors: boolean;
-  /** A CORS preflight `entraAuth` let through: guards let it through too. */
-  readonly preflight: boolean;
-}
-
-const states = new WeakMap<Request, RequestState>();
-
-export function remember(req: Request, state: RequestState): void {
-  states.set(req, state);
-}
-
-export function isPassedPreflight(req: Request): boolean {
-  return states.get(req)?.preflight === true;
-}
-
 export function fail(error: unknown, req: Request, res: Response, next: NextFunction): void {
-  if (!isEntraAuthError(error) || states.get(req)?.passErrors === true) {
+  if (passesToFramework(req, error)) {
     next(error);
     return;
   }
-  const { status, headers, body } = errorResponse(error);
+  const { status, headers, body } = errorResponse(error as never);
   res.status(status).set(headers).send(body);
 }

@@ -6,16 +6,16 @@ import {
   requireDelegated as delegated,
   type MatchOptions,
   type PrincipalCheck,
+  runGuard,
   type ScopeOrRoleRequirement,
 } from '@org/entra-core';
 import type { FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
-import { fail, isPassedPreflight } from './respond.js';
+import { fail } from './respond.js';
 
 function guard(check: PrincipalCheck): preHandlerAsyncHookHandler {
   return async (request: FastifyRequest, reply: FastifyReply) => {
-    if (isPassedPreflight(request)) return undefined;
     try {
-      check(request.auth);
+      runGuard(request, check, request.auth);
     } catch (error) {
       return fail(error, request, reply);
     }

@@ -1,19 +1,17 @@
 import {
-  authenticateRequestView,
+  authenticateIncoming,
   type EntraAuthRequestOptions,
   EntraConfigError,
   type EntraPrincipal,
-  type EntraRequestView,
   type EntraValidator,
   type EntraValidatorOptions,
-  isCorsPreflight,
   isEntraValidator,
   resolveRequestOptions,
   toValidator,
 } from '@org/entra-core';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import { fail, remember } from './respond.js';
+import { fail } from './respond.js';
 
 /**
  * What the plugin does with requests, beside the validator's options.
@@ -56,9 +54,9 @@ const plugin: FastifyPluginAsync<EntraFastifyOptions> = async (app, options) => 
     ...all
   } = options as unknown as Record<string, unknown> & EntraPluginRequestOptions;
   const { prefix, logLevel, logSerializers, ...rest } = all;
-  const opts = resolveRequestOptions({ optional, corsPreflight, passErrors }, 'entraAuth', ['passErrors']);
-  if (typeof (passErrors ?? false) !== 'boolean')
-    throw new EntraConfigError('entraAuth: passErrors must be true or false');
+  const opts = resolveRequestOptions({ optional, corsPreflight, passErrors }, 'entraAuth', {
+    passErrors: 'boolean',
+  });
   if (given !== undefined && !isEntraValidator(given)) {
     throw new EntraConfigError('entraAuth: validator must be a validator from createEntraValidator');
   }
@@ -74,14 +72,9 @@ const plugin: FastifyPluginAsync<EntraFastifyOptions> = async (app, options) => 
   if (!app.hasRequestDecorator('auth')) app.decorateRequest('auth', null as unknown as undefined);
   if (owned) app.addHook('onClose', async () => validator.close());
   app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
-    const view: EntraRequestView = { method: request.method, header: (name) => request.headers[name] };
-    remember(request, {
-      passErrors: passErrors === true,
-      preflight: opts.corsPreflight === 'pass' && isCorsPreflight(view),
-    });
     let principal: EntraPrincipal | undefined;
     try {
-      principal = await authenticateRequestView(validator, view, opts);
+      principal = await authenticateIncoming(validator, request, opts);
     } catch (error) {
       return fail(error, request, reply);
     }

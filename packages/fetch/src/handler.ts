@@ -1,6 +1,5 @@
 import {
   authenticateRequestView,
-  EntraConfigError,
   type EntraPrincipal,
   type EntraValidator,
   type EntraValidatorOptions,
@@ -50,16 +49,15 @@ export function withEntraAuth<Rest extends unknown[]>(
   handler: EntraRequestHandler<any, Rest>,
   options?: WithEntraAuthOptions,
 ): EntraProtectedHandler<Rest> {
-  const opts = resolveRequestOptions<WithEntraAuthOptions>(options, 'withEntraAuth', [
-    'scopes',
-    'roles',
-    'match',
-    'onError',
-  ]);
+  const opts = resolveRequestOptions<WithEntraAuthOptions>(options, 'withEntraAuth', {
+    scopes: 'any',
+    roles: 'any',
+    match: 'any',
+    onError: 'function',
+  });
   const check = requirement(opts);
   const onError = opts.onError ?? toErrorResponse;
-  if (typeof onError !== 'function') throw new EntraConfigError('withEntraAuth: onError must be a function');
-  const { validator } = toValidator(optionsOrValidator);
+  const { validator } = toValidator(optionsOrValidator, 'withEntraAuth');
   const protectedHandler = async (request: Request, ...rest: Rest): Promise<Response> => {
     try {
       const principal = await authenticateRequestView(validator, viewOf(request), opts);

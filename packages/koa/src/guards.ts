@@ -6,20 +6,19 @@ import {
   requireDelegated as delegated,
   type MatchOptions,
   type PrincipalCheck,
+  runGuard,
   type ScopeOrRoleRequirement,
 } from '@org/entra-core';
 import type { Context, Middleware, Next } from 'koa';
-import { fail, isPassedPreflight } from './respond.js';
+import { fail } from './respond.js';
 
 function guard(check: PrincipalCheck): Middleware {
   return async (ctx: Context, next: Next): Promise<void> => {
-    if (!isPassedPreflight(ctx)) {
-      try {
-        check(ctx.state.auth);
-      } catch (error) {
-        fail(error, ctx);
-        return;
-      }
+    try {
+      runGuard(ctx, check, ctx.state.auth);
+    } catch (error) {
+      fail(error, ctx);
+      return;
     }
     await next();
   };

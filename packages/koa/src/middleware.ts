@@ -1,17 +1,14 @@
 import {
-  authenticateRequestView,
+  authenticateIncoming,
   type EntraAuthRequestOptions,
-  EntraConfigError,
   type EntraPrincipal,
-  type EntraRequestView,
   type EntraValidator,
   type EntraValidatorOptions,
-  isCorsPreflight,
   resolveRequestOptions,
   toValidator,
 } from '@org/entra-core';
 import type { Context, Middleware, Next } from 'koa';
-import { fail, remember } from './respond.js';
+import { fail } from './respond.js';
 
 /**
  * Options of {@link entraAuth}, beside the validator's.
@@ -59,17 +56,12 @@ export function entraAuth(
   optionsOrValidator: EntraValidatorOptions | EntraValidator,
   options?: EntraAuthOptions,
 ): EntraAuthMiddleware {
-  const opts = resolveRequestOptions(options, 'entraAuth', ['passErrors']);
-  const passErrors = opts.passErrors ?? false;
-  if (typeof passErrors !== 'boolean')
-    throw new EntraConfigError('entraAuth: passErrors must be true or false');
+  const opts = resolveRequestOptions(options, 'entraAuth', { passErrors: 'boolean' });
   const { validator } = toValidator(optionsOrValidator);
   const middleware = async (ctx: Context, next: Next): Promise<void> => {
-    const view: EntraRequestView = { method: ctx.method, header: (name) => ctx.headers[name] };
-    remember(ctx, { passErrors, preflight: opts.corsPreflight === 'pass' && isCorsPreflight(view) });
     let principal: EntraPrincipal | undefined;
     try {
-      principal = await authenticateRequestView(validator, view, opts);
+      principal = await authenticateIncoming(validator, ctx, opts);
     } catch (error) {
       fail(error, ctx);
       return;

@@ -11,7 +11,13 @@ export const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const pinned = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).packageManager.split('@')[1];
 
 export function run(cmd, args, env, options = {}) {
-  const r = spawnSync(cmd, args, { cwd: root, env, stdio: 'inherit', shell: process.platform === 'win32', ...options });
+  const r = spawnSync(cmd, args, {
+    cwd: root,
+    env,
+    stdio: 'inherit',
+    shell: process.platform === 'win32',
+    ...options,
+  });
   if (r.error) throw r.error;
   return r.status ?? 1;
 }
@@ -33,9 +39,15 @@ export function ensurePnpm() {
   };
   if (pnpmVersion(env) !== pinned) {
     console.log(`> installing pnpm@${pinned} into .tools/`);
-    const status = run('npm', ['install', '--prefix', tools, '--no-save', '--no-audit', '--no-fund', `pnpm@${pinned}`], env);
+    const status = run(
+      'npm',
+      ['install', '--prefix', tools, '--no-save', '--no-audit', '--no-fund', `pnpm@${pinned}`],
+      env,
+    );
     if (status !== 0 || pnpmVersion(env) !== pinned) {
-      console.error(`Could not install pnpm@${pinned}. Install it yourself (npm install -g pnpm@${pinned}) and retry.`);
+      console.error(
+        `Could not install pnpm@${pinned}. Install it yourself (npm install -g pnpm@${pinned}) and retry.`,
+      );
       process.exit(1);
     }
   }

@@ -12,5 +12,6 @@ if (!existsSync(demo)) {
   console.log('The end-to-end demo is coming soon: `npm test` runs every test in the meantime.');
   process.exit(0);
 }
-if (run('pnpm', ['turbo', 'run', 'build', '--filter=./packages/*', '--output-logs=errors-only'], env) !== 0) process.exit(1);
+if (run('pnpm', ['turbo', 'run', 'build', '--filter=./packages/*', '--output-logs=errors-only'], env) !== 0)
+  process.exit(1);
 process.exit(run('pnpm', ['--filter', 'express-api', 'run', 'demo'], env));

@@ -20,7 +20,9 @@ function step(name, fn) {
 
 const env = ensurePnpm();
 if (step('install', () => installWorkspace(env)) !== 0) finish(0, 1);
-step('build and typecheck', () => run('pnpm', ['turbo', 'run', 'build', 'typecheck', '--output-logs=errors-only'], env));
+step('build and typecheck', () =>
+  run('pnpm', ['turbo', 'run', 'build', 'typecheck', '--output-logs=errors-only'], env),
+);
 step('lint', () => run('pnpm', ['biome', 'ci', '.'], env));
 rmSync(report, { force: true });
 step('tests', () =>
@@ -36,7 +38,9 @@ let failed = 0;
 if (existsSync(report)) {
   const r = JSON.parse(readFileSync(report, 'utf8'));
   passed = r.numPassedTests ?? 0;
-  failed = (r.numFailedTests ?? 0) + (r.numTotalTestSuites > 0 && r.success === false && r.numFailedTests === 0 ? 1 : 0);
+  failed =
+    (r.numFailedTests ?? 0) +
+    (r.numTotalTestSuites > 0 && r.success === false && r.numFailedTests === 0 ? 1 : 0);
 } else {
   failed = 1;
 }

@@ -2,14 +2,14 @@ import { describe, expect, test } from 'vitest';
 import {
   authenticateIncoming,
   authenticateRequestView,
-  createScopeCheck,
-  passesToFramework,
-  runGuard,
   createEntraValidator,
+  createScopeCheck,
   EntraConfigError,
   type EntraRequestView,
   isCorsPreflight,
+  passesToFramework,
   resolveRequestOptions,
+  runGuard,
   toValidator,
 } from '../src/index.js';
 import { codeOf, useMockEntra, validatorFor } from './helpers.js';
@@ -38,7 +38,9 @@ describe('resolveRequestOptions', () => {
   });
   test('keeps the adapter’s own options', () => {
     expect(
-      resolveRequestOptions({ optional: true, passErrors: true } as never, 'entraAuth', { passErrors: 'boolean' }),
+      resolveRequestOptions({ optional: true, passErrors: true } as never, 'entraAuth', {
+        passErrors: 'boolean',
+      }),
     ).toEqual({
       optional: true,
       corsPreflight: 'pass',
@@ -72,7 +74,9 @@ describe('toValidator', () => {
   test('anything else is a configuration error naming both forms', () => {
     expect(() => toValidator(undefined as never)).toThrow(EntraConfigError);
     expect(() => toValidator('tenant' as never)).toThrow(/createEntraValidator/);
-    expect(() => toValidator(undefined as never, 'withEntraAuth')).toThrow(/^withEntraAuth: .* withEntraAuth\(\{/);
+    expect(() => toValidator(undefined as never, 'withEntraAuth')).toThrow(
+      /^withEntraAuth: .* withEntraAuth\(\{/,
+    );
   });
 });
 
@@ -137,7 +141,9 @@ describe('authenticateIncoming, runGuard, passesToFramework', () => {
     const answered = node('GET', {});
     const passed = node('GET', {});
     const authError = await authenticateIncoming(validator, answered, opts).catch((e: unknown) => e);
-    await authenticateIncoming(validator, passed, { ...opts, passErrors: true } as never).catch(() => undefined);
+    await authenticateIncoming(validator, passed, { ...opts, passErrors: true } as never).catch(
+      () => undefined,
+    );
     expect(passesToFramework(answered, authError)).toBe(false);
     expect(passesToFramework(passed, authError)).toBe(true);
     expect(passesToFramework(answered, new Error('database down'))).toBe(true);

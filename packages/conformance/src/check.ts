@@ -13,12 +13,15 @@ export function parse(body: string): unknown {
   }
 }
 
-function payloadOf(headers: Record<string, string>): Record<string, unknown> {
-  const token = headers.authorization?.slice('Bearer '.length) ?? '';
+type SentHeaders = Record<string, string | readonly string[]>;
+
+function payloadOf(headers: SentHeaders): Record<string, unknown> {
+  const sent = headers.authorization;
+  const token = typeof sent === 'string' ? sent.slice('Bearer '.length) : '';
   return JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8'));
 }
 
-export function check(scenario: Scenario, headers: Record<string, string>, res: TestResponse): void {
+export function check(scenario: Scenario, headers: SentHeaders, res: TestResponse): void {
   const want = scenario.expect;
   const body = parse(res.body);
   expect(res.status, res.body).toBe(want.status);

@@ -8,7 +8,8 @@ import type { AddressInfo } from 'node:net';
 export interface TestRequest {
   method: string;
   path: string;
-  headers: Record<string, string>;
+  /** An array value sends the header once per element. */
+  headers: Record<string, string | readonly string[]>;
 }
 
 export interface TestResponse {
@@ -30,7 +31,7 @@ export function overHttp(baseUrl: string, close: () => Promise<void>): StartedAp
     new Promise((resolve, reject) => {
       const outgoing = httpRequest(
         new URL(req.path, baseUrl),
-        { method: req.method, headers: req.headers, agent: false },
+        { method: req.method, headers: req.headers as Record<string, string | string[]>, agent: false },
         (res) => {
           const chunks: Buffer[] = [];
           res.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -71,14 +72,18 @@ export function inProcess(
 ): StartedApp {
   return {
     async send(req) {
+      const headers = new Headers();
+      for (const [name, value] of Object.entries(req.headers)) {
+        for (const one of typeof value === 'string' ? [value] : value) headers.append(name, one);
+      }
       const response = await handler(
-        new Request(new URL(req.path, 'http://api.test'), { method: req.method, headers: req.headers }),
+        new Request(new URL(req.path, 'http://api.test'), { method: req.method, headers }),
       );
-      const headers: Record<string, string> = {};
+      const answered: Record<string, string> = {};
       response.headers.forEach((value, name) => {
-        headers[name] = value;
+        answered[name] = value;
       });
-      return { status: response.status, headers, body: await response.text() };
+      return { status: response.status, headers: answered, body: await response.text() };
     },
     close,
   };

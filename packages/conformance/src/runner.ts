@@ -37,7 +37,7 @@ interface Observed {
 export function describeConformance(targets: readonly ConformanceTarget[]): void {
   let entra: MockEntra | undefined;
   let down: MockEntra | undefined;
-  const requests = new Map<Scenario, Record<string, string>>();
+  const requests = new Map<Scenario, Record<string, string | readonly string[]>>();
   const observed = new Map<Scenario, Map<string, Observed>>();
 
   beforeAll(async () => {

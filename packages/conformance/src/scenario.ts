@@ -29,7 +29,7 @@ export interface Scenario {
   readonly method?: string;
   readonly path: string;
   /** Request headers, made with the kit of the app (the down issuer's for `keysDown`). */
-  readonly headers?: (kit: MockEntra) => Record<string, string>;
+  readonly headers?: (kit: MockEntra) => Record<string, string | readonly string[]>;
   readonly expect: Expectation;
 }
 

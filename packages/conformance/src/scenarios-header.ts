@@ -27,6 +27,19 @@ export const HEADER_SCENARIOS: readonly Scenario[] = [
       description: 'The Bearer scheme needs a token',
     },
   },
+  {
+    // Node keeps only the first of repeated Authorization headers in req.headers: the adapters read
+    // the raw header list so that a second credential is refused, not silently ignored.
+    name: 'two Authorization headers',
+    path: '/me',
+    headers: (kit) => ({ authorization: [`Bearer ${kit.createToken()}`, `Bearer ${kit.createToken()}`] }),
+    expect: {
+      status: 400,
+      error: 'invalid_request',
+      challenge: challengeOf('invalid_request'),
+      description: 'Send exactly one Authorization header',
+    },
+  },
   // The issuer
   {
     name: 'keys unavailable',

@@ -10,15 +10,38 @@
 import { EntraAuthError, EntraConfigError } from './errors.js';
 import type { EntraPrincipal } from './principal.js';
 
-/** How several names combine: every one of them (`all`, the default) or at least one (`any`). */
+/**
+ * How several names combine: every one of them (`all`, the default) or at least one (`any`).
+ *
+ * @example
+ * ```ts
+ * requireScopes(principal, ['Orders.Read', 'Orders.ReadWrite'], { match: 'any' });
+ * ```
+ */
 export interface MatchOptions {
   match?: 'all' | 'any';
 }
 
-/** A check of a principal; throws `EntraAuthError` when it does not hold. `undefined` (no token) is `missing_token`. */
+/**
+ * A check of a principal; throws `EntraAuthError` when it does not hold. `undefined` (no token) is `missing_token`.
+ *
+ * @example
+ * ```ts
+ * const canRead: PrincipalCheck = createScopeCheck('Orders.Read');
+ * canRead(principal); // throws EntraAuthError('insufficient_scope') without the scope
+ * ```
+ */
 export type PrincipalCheck = (principal: EntraPrincipal | undefined) => void;
 
-/** What `requireScopeOrRole` accepts: any listed scope or any listed role. */
+/**
+ * What `requireScopeOrRole` accepts: any listed scope or any listed role.
+ *
+ * @example
+ * ```ts
+ * const requirement: ScopeOrRoleRequirement = { scopes: 'Orders.Read', roles: ['Orders.Read.All'] };
+ * requireScopeOrRole(principal, requirement);
+ * ```
+ */
 export interface ScopeOrRoleRequirement {
   scopes?: string | readonly string[];
   roles?: string | readonly string[];
@@ -208,7 +231,17 @@ export function requireDelegated(principal: EntraPrincipal | undefined): void {
   }
 }
 
-/** Options of {@link requireAuthContext}. */
+/**
+ * Options of {@link requireAuthContext}.
+ *
+ * @example
+ * ```ts
+ * const options: AuthContextOptions = {
+ *   authorizationUri: 'https://login.microsoftonline.com/72f988bf-86f1-41af-91ab-2d7cd011db47/oauth2/v2.0/authorize',
+ * };
+ * requireAuthContext(principal, 'c1', options);
+ * ```
+ */
 export interface AuthContextOptions {
   /** Where the client re-authenticates. Default: the public cloud's `common` authorize endpoint. */
   authorizationUri?: string;
@@ -244,9 +277,10 @@ export function requireAuthContext(
     throw new EntraConfigError("contextId must be an authentication context id from c1 to c99, e.g. 'c1'");
   }
   const p = present(principal);
-  const acrs = p.claims.acrs;
+  // Own properties only: a polluted Object.prototype must not grant a step-up.
+  const acrs = Object.hasOwn(p.claims, 'acrs') ? p.claims.acrs : undefined;
   if (Array.isArray(acrs) && acrs.includes(contextId)) return;
-  const xmsCc = p.claims.xms_cc;
+  const xmsCc = Object.hasOwn(p.claims, 'xms_cc') ? p.claims.xms_cc : undefined;
   if (Array.isArray(xmsCc) && xmsCc.includes('cp1')) {
     throw new EntraAuthError('insufficient_claims', {
       authorizationUri: options.authorizationUri ?? DEFAULT_AUTHORIZE_URI,

@@ -61,6 +61,13 @@ export function extractBearerToken(header: unknown, maxTokenLength = 16384): str
   while (j < end && isB64TokenChar(header.charCodeAt(j))) j++;
   if (j === i) throw new EntraAuthError('invalid_request');
   while (j < end && header.charCodeAt(j) === 0x3d) j++;
-  if (j !== end) throw new EntraAuthError('invalid_request');
+  if (j !== end) {
+    // A comma right after the token is a list: several Authorization headers joined into one
+    // (as fetch's Headers and proxies do), worded like the multi-header case.
+    if (header.charCodeAt(j) === 0x2c) {
+      throw new EntraAuthError('invalid_request', { message: 'Send exactly one Authorization header' });
+    }
+    throw new EntraAuthError('invalid_request');
+  }
   return header.slice(i, end);
 }

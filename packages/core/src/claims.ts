@@ -93,16 +93,17 @@ export function checkTimes(
   const nbf = optionalTime(c.nbf, 'nbf');
   const iat = optionalTime(c.iat, 'iat');
   let until = exp + toleranceSeconds;
-  if (now >= until) throw new EntraAuthError('token_expired');
+  // Comparisons are written so that a clock returning NaN (or nothing) fails closed.
+  if (!(now < until)) throw new EntraAuthError('token_expired');
   let from = Number.NEGATIVE_INFINITY;
   if (nbf !== undefined) from = nbf - toleranceSeconds;
   if (iat !== undefined) from = Math.max(from, iat - toleranceSeconds);
-  if (now < from) throw new EntraAuthError('token_not_yet_valid');
+  if (!(now >= from)) throw new EntraAuthError('token_not_yet_valid');
   if (maxAgeSeconds !== undefined) {
     if (iat === undefined)
       throw new EntraAuthError('token_too_old', { message: 'The access token has no iat claim' });
     const oldest = iat + maxAgeSeconds + toleranceSeconds;
-    if (now > oldest) throw new EntraAuthError('token_too_old');
+    if (!(now <= oldest)) throw new EntraAuthError('token_too_old');
     until = Math.min(until, oldest);
   }
   return { fromMs: from * 1000, untilMs: until * 1000 };

@@ -6,7 +6,15 @@
  * here: they never contain the token, a key id or a claim value an attacker chose.
  */
 
-/** Every reason a request can be refused. Stable: switch on it. */
+/**
+ * Every reason a request can be refused. Stable: switch on it.
+ *
+ * @example
+ * ```ts
+ * const code: EntraAuthErrorCode = error.code;
+ * if (code === 'keys_unavailable') logger.warn('Entra ID signing keys unavailable: answering 503');
+ * ```
+ */
 export type EntraAuthErrorCode =
   | 'missing_token'
   | 'invalid_request'
@@ -150,7 +158,15 @@ export function sanitizeHeaderValue(value: string, maxLength = 300): string {
   return out;
 }
 
-/** Options of an `EntraAuthError` beyond its code. */
+/**
+ * Options of an `EntraAuthError` beyond its code.
+ *
+ * @example
+ * ```ts
+ * const options: EntraAuthErrorOptions = { scopes: ['Orders.Write'], message: 'Changing an order needs Orders.Write' };
+ * throw new EntraAuthError('insufficient_scope', options);
+ * ```
+ */
 export interface EntraAuthErrorOptions {
   /** A safe message; defaults to the code's standard text. Sanitized again here. */
   message?: string;
@@ -215,8 +231,7 @@ export class EntraAuthError extends Error {
     this.code = code;
     this.status = info.status;
     this.requiredScopes = options.scopes ? Object.freeze([...options.scopes]) : undefined;
-    this.retryAfterSeconds =
-      code === 'keys_unavailable' ? Math.max(1, Math.ceil(options.retryAfterSeconds ?? 30)) : undefined;
+    this.retryAfterSeconds = code === 'keys_unavailable' ? retryAfter(options.retryAfterSeconds) : undefined;
     this.wwwAuthenticate = challenge(info.challenge, message, options);
     Object.defineProperty(this, BRAND, { value: true });
   }
@@ -280,7 +295,15 @@ export class EntraConfigError extends Error {
   readonly code = 'invalid_configuration' as const;
 }
 
-/** An HTTP answer to an {@link EntraAuthError}: what every adapter sends. */
+/**
+ * An HTTP answer to an {@link EntraAuthError}: what every adapter sends.
+ *
+ * @example
+ * ```ts
+ * const { status, headers, body }: EntraErrorResponse = errorResponse(new EntraAuthError('token_expired'));
+ * res.writeHead(status, headers).end(body); // node:http
+ * ```
+ */
 export interface EntraErrorResponse {
   status: number;
   /** Lower-case header names: `content-type`, `cache-control`, and `www-authenticate` / `retry-after` when they apply. */
@@ -312,7 +335,24 @@ export function errorResponse(error: EntraAuthError): EntraErrorResponse {
   };
 }
 
-/** All error codes, in the order of the table in the documentation. */
+/**
+ * All error codes, in the order of the table in the documentation.
+ *
+ * @example
+ * ```ts
+ * for (const code of ENTRA_AUTH_ERROR_CODES) {
+ *   console.log(code, new EntraAuthError(code).status); // missing_token 401, invalid_request 400, ...
+ * }
+ * ```
+ */
 export const ENTRA_AUTH_ERROR_CODES: readonly EntraAuthErrorCode[] = Object.freeze(
   Object.keys(CODES) as EntraAuthErrorCode[],
 );
+
+const MAX_RETRY_AFTER_SECONDS = 86_400;
+
+/** A `Retry-After` delay: whole seconds from 1 to one day; anything that is not a finite number means 30. */
+function retryAfter(seconds: number | undefined): number {
+  if (typeof seconds !== 'number' || !Number.isFinite(seconds)) return 30;
+  return Math.min(MAX_RETRY_AFTER_SECONDS, Math.max(1, Math.ceil(seconds)));
+}

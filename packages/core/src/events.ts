@@ -3,6 +3,18 @@ import type { EntraAuthErrorCode } from './errors.js';
 /**
  * What the validator reports through `onEvent`: network activity of the key cache and rejections.
  * Events never carry a token, a key id or a claim value.
+ *
+ * @example
+ * ```ts
+ * const validator = createEntraValidator({
+ *   tenantId,
+ *   clientId,
+ *   onEvent: (event: EntraEvent) => {
+ *     if (event.type === 'stale_keys_served') logger.warn(`Entra ID unreachable: keys ${event.ageSeconds} s old`);
+ *     if (event.type === 'token_rejected') metrics.increment(`auth.rejected.${event.code}`);
+ *   },
+ * });
+ * ```
  */
 export type EntraEvent =
   | {
@@ -50,10 +62,34 @@ export type EntraEvent =
       code: EntraAuthErrorCode;
     };
 
-/** Why a key set is fetched. */
+/**
+ * Why a key set is fetched.
+ *
+ * @example
+ * ```ts
+ * onEvent: (event) => {
+ *   if (event.type === 'keys_fetched') {
+ *     const trigger: KeyFetchTrigger = event.trigger; // 'unknown_kid' right after a key rotation
+ *     logger.info(`fetched ${event.keyCount} keys (${trigger})`);
+ *   }
+ * }
+ * ```
+ */
 export type KeyFetchTrigger = 'initial' | 'warm_up' | 'refresh' | 'unknown_kid' | 'expired';
 
-/** Why a request for a discovery document or a key set failed. */
+/**
+ * Why a request for a discovery document or a key set failed.
+ *
+ * @example
+ * ```ts
+ * onEvent: (event) => {
+ *   if (event.type === 'keys_fetch_failed') {
+ *     const reason: FetchFailureReason = event.reason; // 'timeout', 'status', 'too_large', ...
+ *     logger.error(`key set ${event.jwksUri} not fetched: ${reason}`);
+ *   }
+ * }
+ * ```
+ */
 export type FetchFailureReason =
   | 'network'
   | 'timeout'

@@ -2,6 +2,7 @@
  * `@org/entra-core`: verify Microsoft Entra ID access tokens, on any runtime with `fetch` and WebCrypto.
  *
  * @packageDocumentation
+ * @module \@org/entra-core
  */
 export type {
   AuthContextOptions,

@@ -7,13 +7,30 @@ import { readClaimSet } from './claim-set.js';
 import { isGraphAudience, isIdToken, isMicrosoftResourceAudience, microsoftServiceName } from './claims.js';
 import { decodeJsonSegment, own } from './codec.js';
 
-/** A decoded, unverified token. */
+/**
+ * A decoded, unverified token.
+ *
+ * @example
+ * ```ts
+ * const decoded: DecodedToken | undefined = decodeTokenUnverified(token);
+ * console.log(decoded?.header.kid, decoded?.payload.aud); // unverified: for diagnostics only
+ * ```
+ */
 export interface DecodedToken {
   readonly header: Readonly<Record<string, unknown>>;
   readonly payload: Readonly<Record<string, unknown>>;
 }
 
-/** What a token looks like, before any verification. */
+/**
+ * What a token looks like, before any verification.
+ *
+ * @example
+ * ```ts
+ * const decoded = decodeTokenUnverified(token);
+ * const kind: TokenKind | undefined = decoded && classifyToken(decoded);
+ * if (kind === 'graph_token') console.log('A Microsoft Graph token: request a token for this API instead');
+ * ```
+ */
 export type TokenKind = 'access_token' | 'graph_token' | 'id_token' | 'microsoft_resource_token';
 
 /**

@@ -6,7 +6,18 @@
 import { EntraConfigError } from './errors.js';
 import type { EntraValidator, EntraValidatorConfig } from './validator.js';
 
-/** Options of {@link entraSecurityScheme}. */
+/**
+ * Options of {@link entraSecurityScheme}.
+ *
+ * @example
+ * ```ts
+ * const options: EntraOpenApiOptions = {
+ *   scopes: { 'Orders.Read': 'Read your orders', 'Orders.Write': 'Create and change orders' },
+ *   description: 'Sign in with your work or school account',
+ * };
+ * const scheme = entraSecurityScheme(validator, options);
+ * ```
+ */
 export interface EntraOpenApiOptions {
   /** The API's delegated scopes, by short name (`Orders.Read`), with a description each. */
   scopes: Record<string, string>;
@@ -20,7 +31,15 @@ export interface EntraOpenApiOptions {
   description?: string;
 }
 
-/** An OpenAPI 3 OAuth2 security scheme object. */
+/**
+ * An OpenAPI 3 OAuth2 security scheme object.
+ *
+ * @example
+ * ```ts
+ * const entra: OpenApiOAuth2Scheme = entraSecurityScheme(validator, { scopes: { 'Orders.Read': 'Read orders' } });
+ * const document = { openapi: '3.0.3', components: { securitySchemes: { entra } } };
+ * ```
+ */
 export interface OpenApiOAuth2Scheme {
   type: 'oauth2';
   description: string;

@@ -6,16 +6,48 @@ import { EntraConfigError } from './errors.js';
 import type { EntraEvent } from './events.js';
 import { GUID_RE } from './guid.js';
 
-/** The national clouds Entra ID runs in. */
+/**
+ * The national clouds Entra ID runs in.
+ *
+ * @example
+ * ```ts
+ * const cloud: EntraCloud = 'usgov'; // authority https://login.microsoftonline.us
+ * const validator = createEntraValidator({ tenantId, clientId, cloud });
+ * ```
+ */
 export type EntraCloud = 'public' | 'usgov' | 'china';
 
-/** A token version: `ver` claim. */
+/**
+ * A token version: `ver` claim.
+ *
+ * @example
+ * ```ts
+ * const tokenVersions: EntraTokenVersion[] = ['2.0']; // refuse v1.0 tokens
+ * const validator = createEntraValidator({ tenantId, clientId, tokenVersions });
+ * ```
+ */
 export type EntraTokenVersion = '1.0' | '2.0';
 
-/** Signature algorithms the validator can accept. Entra signs with RS256. */
+/**
+ * Signature algorithms the validator can accept. Entra signs with RS256.
+ *
+ * @example
+ * ```ts
+ * const algorithms: EntraSigningAlgorithm[] = ['RS256'];
+ * const validator = createEntraValidator({ tenantId, clientId, algorithms });
+ * ```
+ */
 export type EntraSigningAlgorithm = 'RS256' | 'RS384' | 'RS512';
 
-/** How the key set is fetched and cached. */
+/**
+ * How the key set is fetched and cached.
+ *
+ * @example
+ * ```ts
+ * const jwks: EntraJwksOptions = { refreshIntervalSeconds: 1800, maxStaleSeconds: 6 * 3600, timeoutMs: 2000 };
+ * const validator = createEntraValidator({ tenantId, clientId, jwks });
+ * ```
+ */
 export interface EntraJwksOptions {
   /** Background refresh period of the key set. Default 3600. */
   refreshIntervalSeconds?: number;
@@ -29,10 +61,28 @@ export interface EntraJwksOptions {
   maxResponseBytes?: number;
 }
 
-/** A tenant allow-list: tenant GUIDs, or a predicate whose answer is cached per tenant. */
+/**
+ * A tenant allow-list: tenant GUIDs, or a predicate whose answer is cached per tenant.
+ *
+ * @example
+ * ```ts
+ * const listed: EntraAllowedTenants = ['72f988bf-86f1-41af-91ab-2d7cd011db47'];
+ * const customers: EntraAllowedTenants = async (tid) => (await db.customers.findByTenant(tid))?.active === true;
+ * const validator = createEntraValidator({ tenantId: 'organizations', clientId, allowedTenants: customers });
+ * ```
+ */
 export type EntraAllowedTenants = readonly string[] | ((tenantId: string) => boolean | Promise<boolean>);
 
-/** Options shared by every validator, whatever its audience. */
+/**
+ * Options shared by every validator, whatever its audience.
+ *
+ * @example
+ * ```ts
+ * const shared: EntraValidatorBaseOptions = { tenantId: 'organizations', allowAnyTenant: true, clockToleranceSeconds: 60 };
+ * const orders = createEntraValidator({ ...shared, audience: 'api://orders' });
+ * const billing = createEntraValidator({ ...shared, audience: 'api://billing' });
+ * ```
+ */
 export interface EntraValidatorBaseOptions {
   /** Tenant GUID, verified domain (`contoso.onmicrosoft.com`), or `common` / `organizations` / `consumers`. */
   tenantId: string;

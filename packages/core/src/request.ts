@@ -9,7 +9,15 @@ import type { EntraValidatorOptions } from './options.js';
 import type { EntraPrincipal } from './principal.js';
 import { createEntraValidator, type EntraValidator, isEntraValidator } from './validator.js';
 
-/** Options every adapter's authenticating middleware accepts. */
+/**
+ * Options every adapter's authenticating middleware accepts.
+ *
+ * @example
+ * ```ts
+ * const options: EntraAuthRequestOptions = { optional: true, corsPreflight: 'pass' };
+ * const principal = await authenticateIncoming(validator, req, resolveRequestOptions(options, 'myAdapter'));
+ * ```
+ */
 export interface EntraAuthRequestOptions {
   /** Let requests without a token through with no principal; a token that is present and bad is still refused. Default `false`. */
   optional?: boolean;
@@ -21,7 +29,15 @@ export interface EntraAuthRequestOptions {
   corsPreflight?: 'pass' | 'authenticate';
 }
 
-/** The parts of an HTTP request authentication reads. Header names are given in lower case. */
+/**
+ * The parts of an HTTP request authentication reads. Header names are given in lower case.
+ *
+ * @example
+ * ```ts
+ * const view: EntraRequestView = { method: request.method, header: (name) => request.headers.get(name) };
+ * const principal = await authenticateRequestView(validator, view, { optional: false, corsPreflight: 'pass' });
+ * ```
+ */
 export interface EntraRequestView {
   readonly method: string | undefined;
   header(
@@ -45,7 +61,15 @@ export function isCorsPreflight(request: EntraRequestView): boolean {
   );
 }
 
-/** The type an adapter's own option must have: checked at set-up like the shared ones. */
+/**
+ * The type an adapter's own option must have: checked at set-up like the shared ones.
+ *
+ * @example
+ * ```ts
+ * const extra: Record<string, ExtraOptionType> = { passErrors: 'boolean', onError: 'function' };
+ * const opts = resolveRequestOptions(options, 'myAdapter', extra);
+ * ```
+ */
 export type ExtraOptionType = 'boolean' | 'function' | 'any';
 
 /**
@@ -134,10 +158,40 @@ export async function authenticateRequestView(
   }
 }
 
-/** A Node-style request: Express `req`, Koa `ctx`, Fastify `request` (headers with lower-case names). */
+/**
+ * A Node-style request: Express `req`, Koa `ctx`, Fastify `request` (headers with lower-case names).
+ *
+ * @example
+ * ```ts
+ * const request: IncomingRequestLike = { method: 'GET', headers: { authorization: `Bearer ${token}` } };
+ * const principal = await authenticateIncoming(validator, request, resolveRequestOptions({}, 'script'));
+ * ```
+ */
 export interface IncomingRequestLike {
   readonly method?: string;
   readonly headers: Readonly<Record<string, string | readonly string[] | undefined>>;
+  /**
+   * Node's raw header list (`IncomingMessage.rawHeaders`). Node keeps only the first of several
+   * `Authorization` headers in `headers`; with the raw list, two credentials are refused
+   * (`invalid_request`) as RFC 6750 asks, instead of the first one being silently used.
+   */
+  readonly rawHeaders?: readonly string[];
+}
+
+/** Every `Authorization` value when a raw header list holds more than one; otherwise `undefined`. */
+function repeatedAuthorization(raw: readonly string[] | undefined): string[] | undefined {
+  if (raw === undefined) return undefined;
+  let found: string[] | undefined;
+  let first: string | undefined;
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const name = raw[i] as string;
+    if (name.length !== 13 || name.toLowerCase() !== 'authorization') continue;
+    const value = raw[i + 1] as string;
+    if (first === undefined) first = value;
+    else if (found === undefined) found = [first, value];
+    else found.push(value);
+  }
+  return found;
 }
 
 /** How authentication went for one request, remembered for the guards that follow it. */
@@ -151,7 +205,9 @@ const states = new WeakMap<object, RequestAuthState>();
 /**
  * Authenticates a Node-style request for a framework adapter, and remembers for the guards that
  * follow (keyed by `request`) whether it was a CORS preflight let through and whether errors go to
- * the framework (`passErrors`).
+ * the framework (`passErrors`). `rawHeaders` (default `request.rawHeaders`) is Node's raw header
+ * list, which reveals a second `Authorization` header (Koa: `ctx.req.rawHeaders`, Fastify:
+ * `request.raw.rawHeaders`).
  *
  * @example
  * ```ts
@@ -162,8 +218,13 @@ export function authenticateIncoming(
   validator: EntraValidator,
   request: IncomingRequestLike,
   options: Required<EntraAuthRequestOptions> & { passErrors?: boolean },
+  rawHeaders: readonly string[] | undefined = request.rawHeaders,
 ): Promise<EntraPrincipal | undefined> {
-  const view: EntraRequestView = { method: request.method, header: (name) => request.headers[name] };
+  const repeated = repeatedAuthorization(rawHeaders);
+  const view: EntraRequestView = {
+    method: request.method,
+    header: (name) => (name === 'authorization' && repeated !== undefined ? repeated : request.headers[name]),
+  };
   states.set(request, {
     preflight: options.corsPreflight === 'pass' && isCorsPreflight(view),
     passErrors: options.passErrors === true,

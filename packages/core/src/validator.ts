@@ -34,7 +34,15 @@ import { TokenCache } from './token-cache.js';
 const VALIDATOR_BRAND: unique symbol = Symbol.for('@org/entra-core.EntraValidator') as never;
 const TENANT_DECISIONS_MAX = 1000;
 
-/** What a validator was configured with, for adapters and documentation helpers. */
+/**
+ * What a validator was configured with, for adapters and documentation helpers.
+ *
+ * @example
+ * ```ts
+ * const { audiences, discoveryUrl, multiTenant }: EntraValidatorConfig = validator.config;
+ * console.log(`accepting ${audiences.join(', ')} from ${discoveryUrl}${multiTenant ? ' (multi-tenant)' : ''}`);
+ * ```
+ */
 export interface EntraValidatorConfig {
   /** The tenant as configured (lower case): a GUID, a domain, or `common` / `organizations` / `consumers`. */
   readonly tenantId: string;
@@ -59,6 +67,14 @@ export interface EntraValidatorConfig {
 /**
  * Verifies Entra ID access tokens. Create one per API (at start-up) and share it: it holds the
  * metadata, the key cache and the verified-token cache.
+ *
+ * @example
+ * ```ts
+ * const validator: EntraValidator = createEntraValidator({ tenantId, clientId });
+ * await validator.warmUp(); // optional: fetch metadata and keys before the first request
+ * const principal = await validator.authenticate(request.headers.get('authorization'));
+ * process.once('SIGTERM', () => validator.close());
+ * ```
  */
 export interface EntraValidator {
   /**

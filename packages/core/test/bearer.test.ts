@@ -48,6 +48,18 @@ describe('extractBearerToken', () => {
     expect(codeOf(header)).toBe(code);
   });
 
+  test('a comma after the token (joined headers) asks for exactly one header', () => {
+    for (const header of ['Bearer a, Bearer b', 'Bearer a,b', [' Bearer a', 'Bearer b']]) {
+      try {
+        extractBearerToken(header);
+        expect.unreachable();
+      } catch (e) {
+        expect(isEntraAuthError(e) && e.code).toBe('invalid_request');
+        expect((e as Error).message).toBe('Send exactly one Authorization header');
+      }
+    }
+  });
+
   test('a single-element header array is read like a string', () => {
     expect(extractBearerToken(['Bearer abc'])).toBe('abc');
     expect(codeOf([])).toBe('missing_token');

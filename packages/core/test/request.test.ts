@@ -136,6 +136,24 @@ describe('authenticateIncoming, runGuard, passesToFramework', () => {
     expect(() => runGuard({}, needsAdmin, undefined)).toThrow(/Authentication required/);
   });
 
+  test('a second Authorization header in the raw list is refused, whatever the parsed headers kept', async () => {
+    const { validator } = validatorFor(entra(), clock);
+    const token = entra().createToken();
+    const twice = {
+      method: 'GET',
+      headers: { authorization: `Bearer ${token}` },
+      rawHeaders: ['Host', 'api', 'Authorization', `Bearer ${token}`, 'AUTHORIZATION', `Bearer ${token}`],
+    };
+    expect(await codeOf(authenticateIncoming(validator, twice, opts) as never)).toBe('invalid_request');
+    // Passed explicitly (Koa's ctx.req.rawHeaders, Fastify's request.raw.rawHeaders).
+    const { rawHeaders, ...parsed } = twice;
+    expect(await codeOf(authenticateIncoming(validator, parsed, opts, rawHeaders) as never)).toBe(
+      'invalid_request',
+    );
+    const once = { ...parsed, rawHeaders: ['Authorization', `Bearer ${token}`, 'Authorizatio', 'x'] };
+    expect((await authenticateIncoming(validator, once, opts))?.claims.oid).toBeTypeOf('string');
+  });
+
   test('errors go to the framework when passErrors is set, or when they are not auth errors', async () => {
     const { validator } = validatorFor(entra(), clock);
     const answered = node('GET', {});

@@ -74,7 +74,7 @@ const plugin: FastifyPluginAsync<EntraFastifyOptions> = async (app, options) => 
   app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
     let principal: EntraPrincipal | undefined;
     try {
-      principal = await authenticateIncoming(validator, request, opts);
+      principal = await authenticateIncoming(validator, request, opts, request.raw.rawHeaders);
     } catch (error) {
       return fail(error, request, reply);
     }

@@ -61,7 +61,7 @@ export function entraAuth(
   const middleware = async (ctx: Context, next: Next): Promise<void> => {
     let principal: EntraPrincipal | undefined;
     try {
-      principal = await authenticateIncoming(validator, ctx, opts);
+      principal = await authenticateIncoming(validator, ctx, opts, ctx.req.rawHeaders);
     } catch (error) {
       fail(error, ctx);
       return;

@@ -21,7 +21,7 @@ import {
   requireScopeOrRole,
   requireScopes,
 } from '../../src/index.js';
-import { useMockEntra } from '../helpers.js';
+import { codeOf, errorOf, useMockEntra } from '../helpers.js';
 import {
   ATTACK_CASES,
   ATTACK_GROUPS,
@@ -153,6 +153,102 @@ for (const group of ATTACK_GROUPS) {
   });
 }
 
+/**
+ * Another library in the process may pollute Object.prototype (the CVEs of lodash, minimist...).
+ * Claims the token does not carry must not be read through the prototype even then.
+ */
+describe('with a polluted Object.prototype', () => {
+  const POLLUTION: Record<string, unknown> = {
+    scp: 'Orders.Admin',
+    roles: ['Orders.Admin'],
+    exp: 9999999999,
+    ver: '2.0',
+    idtyp: 'app',
+    acct: 0,
+    acrs: ['c1'],
+    xms_cc: ['cp1'],
+    alg: 'RS256',
+    crit: undefined,
+  };
+  async function polluted<T>(run: () => Promise<T>): Promise<T> {
+    const proto = Object.prototype as Record<string, unknown>;
+    const values: Record<string, unknown> = {
+      ...POLLUTION,
+      aud: entra().clientId,
+      iss: entra().issuer,
+      tid: entra().tenantId,
+      kid: entra().currentKid,
+      azp: entra().clientAppId,
+    };
+    for (const [k, v] of Object.entries(values)) if (v !== undefined) proto[k] = v;
+    try {
+      return await run();
+    } finally {
+      for (const k of Object.keys(values)) delete proto[k];
+    }
+  }
+
+  test.each([
+    ['no scp and no roles', { scp: undefined }, {}, 'missing_permissions'],
+    ['no aud', { aud: undefined }, {}, 'invalid_audience'],
+    ['no exp', { exp: undefined }, {}, 'malformed_token'],
+    ['no iss', { iss: undefined }, {}, 'invalid_issuer'],
+    ['no tid', { tid: undefined }, {}, 'invalid_issuer'],
+    ['no ver', { ver: undefined }, {}, 'unsupported_token_version'],
+    ['no alg in the header', {}, { alg: undefined }, 'malformed_token'],
+    ['no kid in the header', {}, { kid: undefined }, 'malformed_token'],
+  ] as const)('a token with %s is still refused', async (_name, claims, header, code) => {
+    const validator = createEntraValidator(
+      entra().validatorOptions({ clock: clock.fn, tokenCache: false }) as EntraValidatorOptions,
+    );
+    await validator.warmUp();
+    const token = entra().createToken({ ...claims }, { header: { ...header } });
+    const outcome = await polluted(async () => {
+      try {
+        const p = await validator.verify(token);
+        return `ok (scopes ${p.scopes.join(' ')}, roles ${p.roles.join(' ')})`;
+      } catch (e) {
+        return isEntraAuthError(e) ? e.code : String(e);
+      }
+    });
+    validator.close();
+    expect(outcome).toBe(code);
+  });
+
+  test('a verified principal gets no scope, role or app-only flag from the prototype', async () => {
+    const validator = createEntraValidator(
+      entra().validatorOptions({ clock: clock.fn, tokenCache: false }) as EntraValidatorOptions,
+    );
+    await validator.warmUp();
+    const token = entra().createToken({ scp: 'Orders.Read', idtyp: undefined });
+    const p = await polluted(() => validator.verify(token));
+    validator.close();
+    expect(p.scopes).toEqual(['Orders.Read']);
+    expect(p.roles).toEqual([]);
+    expect(p.isAppOnly).toBe(false);
+    expect(Object.hasOwn(p.claims, 'roles')).toBe(false);
+  });
+
+  test('an authentication context is not satisfied by an inherited acrs claim', async () => {
+    const validator = createEntraValidator(
+      entra().validatorOptions({ clock: clock.fn, tokenCache: false }) as EntraValidatorOptions,
+    );
+    await validator.warmUp();
+    const p = await validator.verify(entra().createToken({ scp: 'Orders.Read' }));
+    validator.close();
+    const outcome = await polluted(async () => {
+      try {
+        requireAuthContext(p, 'c1');
+        return 'ok';
+      } catch (e) {
+        return isEntraAuthError(e) ? e.code : String(e);
+      }
+    });
+    // The token carries neither acrs nor xms_cc: a 403, never a pass.
+    expect(outcome).toBe('insufficient_scope');
+  });
+});
+
 describe('beyond the table', () => {
   test('the table is large enough and every error code of the contract is reached', () => {
     expect(ATTACK_CASES.length).toBeGreaterThanOrEqual(60);
@@ -194,12 +290,52 @@ describe('beyond the table', () => {
     validator.close();
   });
 
+  test('inputs that are not strings are refused without being read', async () => {
+    const validator = createEntraValidator(
+      entra().validatorOptions({ clock: clock.fn, tokenCache: false }) as EntraValidatorOptions,
+    );
+    const token = entra().createToken();
+    let read = 0;
+    const sneaky = {
+      toString: () => {
+        read++;
+        return token;
+      },
+    };
+    for (const input of [42, null, undefined, {}, [token], sneaky, new String(token)]) {
+      const e = await errorOf(validator.verify(input as never));
+      expect(e.code).toBe('malformed_token');
+    }
+    const headers = [42, {}, sneaky, new String(`Bearer ${token}`), [sneaky], [['Bearer', token]]];
+    for (const [i, input] of headers.entries()) {
+      const e = await errorOf(validator.authenticate(input as never));
+      expect(e.code, `header ${i}`).toBe('invalid_request');
+    }
+    expect(read).toBe(0);
+    validator.close();
+  });
+
+  test.each([
+    ['NaN', () => Number.NaN],
+    ['undefined', () => undefined],
+    ['Infinity', () => Number.POSITIVE_INFINITY],
+    ['-Infinity', () => Number.NEGATIVE_INFINITY],
+  ])('a clock that returns %s fails closed: an expired token is not accepted', async (_name, broken) => {
+    const validator = createEntraValidator(
+      entra().validatorOptions({ clock: broken, tokenCache: false }) as EntraValidatorOptions,
+    );
+    const expired = entra().createToken({}, { issuedAt: -7200, expiresIn: 3600 });
+    const outcome = await codeOf(validator.verify(expired));
+    validator.close();
+    expect(outcome).not.toBe('ok');
+  });
+
   test('the second loopback server (jku, x5u, kid URLs) never saw a request, nor did /evil paths', () => {
     expect(ctx.lure.requests).toEqual([]);
     expect(entra().requestCount('/evil/keys')).toBe(0);
   });
 
-  test('Object.prototype and friends are untouched after every row', () => {
+  test('Object.prototype and friends are untouched after every row (run last)', () => {
     expect(prototypeSnapshot()).toEqual(prototypesBefore);
     const probe = {} as Record<string, unknown>;
     for (const name of ['polluted', 'scp', 'roles', 'alg', 'kid', 'exp', 'aud', 'acrs', 'xms_cc', 'crit']) {

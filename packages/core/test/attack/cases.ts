@@ -161,7 +161,6 @@ const multi =
     allowAnyTenant: true,
     ...extra,
   });
-const bearer = (token: (c: AttackContext) => string) => (c: AttackContext) => `Bearer ${token(c)}`;
 const SPACES = ' '.repeat(100_000);
 const MIB = 1 << 20;
 
@@ -1030,6 +1029,7 @@ const crypto: Row[] = [
   ...[
     '../../../../etc/passwd',
     "' OR '1'='1",
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a Log4Shell-style kid, on purpose
     '${jndi:ldap://127.0.0.1/a}',
     '<script>alert(1)</script>',
     '%00',
@@ -1281,6 +1281,12 @@ const entraCases: Row[] = [
   {
     name: 'iss of this tenant, tid of another (single tenant)',
     token: (c) => c.entra.createToken({ tid: OTHER_TENANT }),
+    code: 'invalid_issuer',
+    status: 401,
+  },
+  {
+    name: 'no tid on a single-tenant API',
+    token: (c) => c.entra.createToken({ tid: undefined }),
     code: 'invalid_issuer',
     status: 401,
   },
@@ -1589,6 +1595,13 @@ const entraCases: Row[] = [
   {
     name: 'a delegated token on an app-only route',
     token: valid,
+    guard: { caller: 'app' },
+    code: 'insufficient_role',
+    status: 403,
+  },
+  {
+    name: 'a user token with app roles, no scp and no idtyp, on an app-only route',
+    token: (c) => c.entra.createToken({ scp: undefined, idtyp: undefined, roles: ['Orders.Read.All'] }),
     guard: { caller: 'app' },
     code: 'insufficient_role',
     status: 403,

@@ -6,6 +6,7 @@
  */
 import v8 from 'node:v8';
 import vm from 'node:vm';
+import { gzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { createEntraValidator, EntraConfigError, type EntraEvent, errorResponse } from '../../src/index.js';
 import { codeOf, errorOf, useMockEntra, validatorFor, waitFor } from '../helpers.js';
@@ -357,7 +358,7 @@ describe('garbage and non-200', () => {
       if (poisoned && url.endsWith('/keys')) {
         served++;
         return Promise.resolve(
-          new Response(body, { status: 200, headers: { 'content-type': 'application/json' } }),
+          new Response(body as BodyInit, { status: 200, headers: { 'content-type': 'application/json' } }),
         );
       }
       return fetch(url, init);
@@ -398,6 +399,20 @@ function collector(): (() => void) | undefined {
   }
 }
 
+/**
+ * Live heap plus ArrayBuffers once the event loop has had a few turns (zlib and sockets free their
+ * buffers asynchronously) and garbage is collected; `undefined` when no collector can be reached.
+ */
+async function settledMemory(gc: (() => void) | undefined): Promise<number | undefined> {
+  if (gc === undefined) return undefined;
+  for (let i = 0; i < 3; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    gc();
+  }
+  const m = process.memoryUsage();
+  return m.heapUsed + m.arrayBuffers;
+}
+
 describe('huge and endless bodies', () => {
   test.each(['huge', 'endless'] as const)(
     '%s key set: aborted at the cap every time, memory flat over 40 attempts',
@@ -415,28 +430,79 @@ describe('huge and endless bodies', () => {
       };
       for (let i = 0; i < 3; i++) await attempt();
       const gc = collector();
-      const used = () => {
-        gc?.();
-        const m = process.memoryUsage();
-        return m.heapUsed + m.arrayBuffers;
-      };
-      const before = used();
+      const before = await settledMemory(gc);
       for (let i = 0; i < 40; i++) await attempt();
-      const growth = used() - before;
+      const after = await settledMemory(gc);
       expect(entra().requestCount(keysPath())).toBe(43);
       expect(
         events
           .filter((e) => e.type === 'keys_fetch_failed')
           .every((e) => 'reason' in e && e.reason === 'too_large'),
       ).toBe(true);
-      if (gc !== undefined) {
+      if (before !== undefined && after !== undefined) {
         // Each attempt may read up to the 1 MiB cap: a body kept per attempt would add 40 MiB.
+        const growth = after - before;
         expect(growth, `grew ${(growth / 2 ** 20).toFixed(1)} MiB`).toBeLessThan(16 * 2 ** 20);
-      } // else: no way to collect garbage here, so a heap delta would measure the collector, not a leak.
+      } // else: no way to collect garbage here (see collector()), so the delta would not mean a leak.
       entra().setFault(null);
       expect(await codeOf(validator.verify(token))).toBe('ok');
     },
   );
+});
+
+describe('compressed bodies', () => {
+  test('a gzip bomb (64 MiB of spaces in a small body) is cut at the size cap, memory flat', async () => {
+    const bomb = gzipSync(Buffer.alloc(64 << 20, 0x20));
+    expect(bomb.length).toBeLessThan(1 << 20); // under the cap as sent: only the inflated size exceeds it
+    let served = 0;
+    const server = await startServer((req, res) => {
+      const base = `http://127.0.0.1:${(req.socket.localPort as number).toString()}`;
+      if (req.url === '/z/v2.0/.well-known/openid-configuration') {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ issuer: `${base}/z/v2.0`, jwks_uri: `${base}/z/keys` }));
+        return;
+      }
+      served++;
+      res.writeHead(200, {
+        'content-type': 'application/json',
+        'content-encoding': 'gzip',
+        'content-length': bomb.length,
+      });
+      res.end(bomb);
+    });
+    try {
+      const events: EntraEvent[] = [];
+      const validator = createEntraValidator({
+        tenantId: entra().tenantId,
+        audience: 'api://bomb',
+        discoveryUrl: `${server.url}/z/v2.0/.well-known/openid-configuration`,
+        clock: clock.fn,
+        jwks: { cooldownSeconds: 1 },
+        onEvent: (e) => events.push(e),
+      });
+      const token = original();
+      const gc = collector();
+      expect(await codeOf(validator.verify(token))).toBe('keys_unavailable');
+      const before = await settledMemory(gc);
+      for (let i = 0; i < 30; i++) {
+        clock.advance(1);
+        expect(await codeOf(validator.verify(token))).toBe('keys_unavailable');
+      }
+      const after = await settledMemory(gc);
+      expect(served).toBe(31);
+      const failures = events.filter((e) => e.type === 'keys_fetch_failed');
+      expect(failures.length).toBe(31);
+      for (const f of failures) expect(f).toMatchObject({ reason: 'too_large' });
+      if (before !== undefined && after !== undefined) {
+        // Each attempt inflates up to the 1 MiB cap: a body kept per attempt would add 30 MiB.
+        const growth = after - before;
+        expect(growth, `grew ${(growth / 2 ** 20).toFixed(1)} MiB`).toBeLessThan(16 * 2 ** 20);
+      } // else: no way to collect garbage here (see collector()), so the delta would not mean a leak.
+      validator.close();
+    } finally {
+      await server.close();
+    }
+  });
 });
 
 describe('redirects and foreign key-set locations', () => {

@@ -21,7 +21,15 @@ export function isGuid(value: unknown): boolean {
   return typeof value === 'string' && GUID_RE.test(value);
 }
 
-/** A problem in words: what is wrong, and what to do about it. */
+/**
+ * A problem in words: what is wrong, and what to do about it.
+ *
+ * @example
+ * ```ts
+ * const advice: Advice = { detail: 'aud is api://orders; this API accepts api://billing', fix: 'Request a token for api://billing/.default' };
+ * console.log(`${advice.detail}\nFix: ${advice.fix}`);
+ * ```
+ */
 export interface Advice {
   /** What the token shows, with the values involved. */
   readonly detail: string;
@@ -29,7 +37,14 @@ export interface Advice {
   readonly fix: string;
 }
 
-/** What the API expects, as far as the user told us. */
+/**
+ * What the API expects, as far as the user told us.
+ *
+ * @example
+ * ```ts
+ * const expectations: Expectations = { audiences: ['api://6e74172b-be56-4843-9ff4-e66a39bb12e3'], tenantId: 'organizations' };
+ * ```
+ */
 export interface Expectations {
   /** Accepted `aud` values (from `--audience`, or `--client-id` and `api://{clientId}`). Empty: unknown. */
   readonly audiences: readonly string[];
@@ -87,7 +102,15 @@ export function resourceAdvice(summary: TokenSummary, expect: Expectations): Adv
   };
 }
 
-/** How the audience a token carries relates to the accepted ones. */
+/**
+ * How the audience a token carries relates to the accepted ones.
+ *
+ * @example
+ * ```ts
+ * const match: AudienceMatch = compareAudience('6e74172b-be56-4843-9ff4-e66a39bb12e3', ['api://6e74172b-be56-4843-9ff4-e66a39bb12e3']);
+ * if (match === 'other_form') console.log('Same application, other audience form: configure clientId to accept both');
+ * ```
+ */
 export type AudienceMatch =
   /** One of the accepted audiences. */
   | 'match'

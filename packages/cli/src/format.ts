@@ -3,7 +3,15 @@
  * are switched on only by the bin (stdout is a TTY and `NO_COLOR` is unset).
  */
 
-/** Colour functions; each returns its input unchanged when colours are off. */
+/**
+ * Colour functions; each returns its input unchanged when colours are off.
+ *
+ * @example
+ * ```ts
+ * const style: Style = createStyle(false); // plain text, e.g. for a log file
+ * console.log(renderVerify(result, style));
+ * ```
+ */
 export interface Style {
   readonly enabled: boolean;
   bold(text: string): string;
@@ -90,7 +98,15 @@ export function formatRelative(epochSeconds: number, nowMs: number = Date.now())
   return delta > 0 ? `in ${formatDuration(delta)}` : `${formatDuration(delta)} ago`;
 }
 
-/** The time claims a token may carry, in the order they are shown. */
+/**
+ * The time claims a token may carry, in the order they are shown.
+ *
+ * @example
+ * ```ts
+ * const claim: TimeClaim = 'exp';
+ * describeTime(claim, decodeToken(token).payload.exp as number); // e.g. 'expires in 42 min'
+ * ```
+ */
 export type TimeClaim = 'iat' | 'nbf' | 'exp';
 
 /**

@@ -4,6 +4,7 @@
  * functions turn one into the human output. Nothing here writes to the console or exits.
  *
  * @packageDocumentation
+ * @module \@org/entra-cli
  */
 export type { Advice, AudienceMatch, Expectations } from './advice.js';
 export { compareAudience } from './advice.js';

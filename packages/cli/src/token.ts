@@ -90,7 +90,15 @@ export function stringClaim(obj: Readonly<Record<string, unknown>>, name: string
   return typeof v === 'string' && v !== '' ? v : undefined;
 }
 
-/** A time claim as it appears in results: the raw number, its ISO date, and words relative to now. */
+/**
+ * A time claim as it appears in results: the raw number, its ISO date, and words relative to now.
+ *
+ * @example
+ * ```ts
+ * const exp: TimeInfo | undefined = decodeToken(token).summary.times.exp;
+ * console.log(exp?.date, exp?.relative); // '2026-01-01T10:00:00.000Z' 'expires in 42 min'
+ * ```
+ */
 export interface TimeInfo {
   /** The claim's value: seconds since 1970. */
   readonly value: number;
@@ -100,10 +108,25 @@ export interface TimeInfo {
   readonly relative: string;
 }
 
-/** Who a token speaks for, by its claims: a user (delegated), an application (app-only), or neither. */
+/**
+ * Who a token speaks for, by its claims: a user (delegated), an application (app-only), or neither.
+ *
+ * @example
+ * ```ts
+ * const identity: Identity = decodeToken(token).summary.identity; // 'delegated', 'app-only' or 'unknown'
+ * ```
+ */
 export type Identity = 'delegated' | 'app-only' | 'unknown';
 
-/** A decoded token described in a few fields. Nothing here is verified. */
+/**
+ * A decoded token described in a few fields. Nothing here is verified.
+ *
+ * @example
+ * ```ts
+ * const summary: TokenSummary = decodeToken(token).summary;
+ * console.log(summary.text); // 'v2.0 access token, delegated, tenant …, audience …, expires in 42 min'
+ * ```
+ */
 export interface TokenSummary {
   /** `access_token`, `graph_token`, `id_token` or `microsoft_resource_token` (from the core's `classifyToken`). */
   readonly kind: TokenKind;

@@ -4,6 +4,7 @@
  * and per-operation requirements listing the scopes each route's guard demands.
  */
 import { EntraConfigError } from './errors.js';
+import { GUID_RE } from './guid.js';
 import type { EntraValidator, EntraValidatorConfig } from './validator.js';
 
 /**
@@ -60,7 +61,10 @@ function configOf(source: EntraValidator | EntraValidatorConfig): EntraValidator
 function appIdUriOf(config: EntraValidatorConfig, options: { appIdUri?: string }): string {
   const uri =
     options.appIdUri ??
+    // The App ID URI is the audience that is not the bare client id: `api://…` or a custom one
+    // (`https://contoso.com/orders`), which is what clients prefix their scopes with.
     config.audiences.find((a) => a.startsWith('api://')) ??
+    config.audiences.find((a) => !GUID_RE.test(a)) ??
     (config.clientId ? `api://${config.clientId}` : undefined);
   if (uri === undefined) {
     throw new EntraConfigError(

@@ -52,9 +52,19 @@ describe('OpenAPI security scheme', () => {
     );
   });
 
-  test('an audience that is neither api:// nor a client id needs appIdUri', () => {
-    const v = createEntraValidator({ tenantId: TENANT, audience: 'https://orders.contoso.com' });
-    expect(() => entraSecurityScheme(v, { scopes: { Read: 'r' } })).toThrow(EntraConfigError);
+  test('a custom App ID URI audience prefixes the scopes; only a bare client id without clientId needs appIdUri', () => {
+    const v = createEntraValidator({
+      tenantId: TENANT,
+      audience: ['00000000-1111-4222-8333-444444444444', 'https://orders.contoso.com/'],
+    });
+    expect(
+      Object.keys(entraSecurityScheme(v, { scopes: { Read: 'r' } }).flows.authorizationCode.scopes),
+    ).toEqual(['https://orders.contoso.com/Read']);
+    const guidOnly = createEntraValidator({
+      tenantId: TENANT,
+      audience: '00000000-1111-4222-8333-444444444444',
+    });
+    expect(() => entraSecurityScheme(guidOnly, { scopes: { Read: 'r' } })).toThrow(EntraConfigError);
     expect(
       Object.keys(
         entraSecurityScheme(v, { scopes: { Read: 'r' }, appIdUri: 'https://orders.contoso.com' }).flows

@@ -2,24 +2,31 @@
  * `@org/entra-express`: Microsoft Entra ID access tokens in Express 4 and 5.
  *
  * @packageDocumentation
+ * @module \@org/entra-express
  */
 import './augment.js';
 
 export type {
   EntraAuthErrorCode,
+  EntraOpenApiOptions,
   EntraPrincipal,
   EntraValidator,
   EntraValidatorOptions,
   MatchOptions,
+  OpenApiOAuth2Scheme,
   ScopeOrRoleRequirement,
 } from '@org/entra-core';
-// Re-exported so an app needs one import to share a validator or render errors itself.
+// Re-exported so an app needs one import to share a validator, render errors itself, or describe
+// its security in OpenAPI.
 export {
   createEntraValidator,
   EntraAuthError,
   EntraConfigError,
+  entraSecurityRequirement,
+  entraSecurityScheme,
   errorResponse,
   isEntraAuthError,
+  isEntraValidator,
 } from '@org/entra-core';
 export {
   requireAppOnly,

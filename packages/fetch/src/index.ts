@@ -3,20 +3,27 @@
  * route handlers, Hono, Bun, Deno, Cloudflare Workers).
  *
  * @packageDocumentation
+ * @module \@org/entra-fetch
  */
 export type {
   EntraAuthErrorCode,
+  EntraOpenApiOptions,
   EntraPrincipal,
   EntraValidator,
   EntraValidatorOptions,
   MatchOptions,
+  OpenApiOAuth2Scheme,
 } from '@org/entra-core';
-// Re-exported so an app needs one import to share a validator or check inside a handler.
+// Re-exported so an app needs one import to share a validator, check inside a handler, or describe
+// its security in OpenAPI.
 export {
   createEntraValidator,
   EntraAuthError,
   EntraConfigError,
+  entraSecurityRequirement,
+  entraSecurityScheme,
   isEntraAuthError,
+  isEntraValidator,
   requireAppOnly,
   requireDelegated,
   requireRoles,

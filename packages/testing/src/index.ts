@@ -4,6 +4,7 @@
  * rotation and fault injection.
  *
  * @packageDocumentation
+ * @module \@org/entra-testing
  */
 export { createMockEntra } from './mock-entra.js';
 export type {

@@ -5,7 +5,15 @@
 import { PLAIN, type Style, safeText, showValue, table } from '../format.js';
 import { decodeOrThrow, normalizeToken, summarize, type TokenSummary } from '../token.js';
 
-/** Options of {@link decodeToken}. */
+/**
+ * Options of {@link decodeToken}.
+ *
+ * @example
+ * ```ts
+ * const options: DecodeOptions = { now: Date.parse('2026-01-01T00:00:00Z') }; // times in words relative to that instant
+ * const result = decodeToken(token, options);
+ * ```
+ */
 export interface DecodeOptions {
   /** The current time in milliseconds, for "expires in …". Default `Date.now()`. */
   now?: number;
@@ -13,6 +21,12 @@ export interface DecodeOptions {
 
 /**
  * The result of `decode`, and the `--json` output of `entra-token decode` (stable: `schemaVersion` 1).
+ *
+ * @example
+ * ```ts
+ * const result: DecodeResult = decodeToken(token);
+ * console.log(result.payload.aud, result.summary.kind); // unverified
+ * ```
  */
 export interface DecodeResult {
   readonly schemaVersion: 1;

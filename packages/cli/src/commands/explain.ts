@@ -26,7 +26,15 @@ import {
 import { formatDuration, PLAIN, type Style, safeText } from '../format.js';
 import { claim, decodeOrThrow, normalizeToken, summarize, type TokenSummary, UsageError } from '../token.js';
 
-/** Options of {@link explainToken}: what the API expects. Each is optional; rules that need one are skipped without it. */
+/**
+ * Options of {@link explainToken}: what the API expects. Each is optional; rules that need one are skipped without it.
+ *
+ * @example
+ * ```ts
+ * const options: ExplainOptions = { clientId: '6e74172b-be56-4843-9ff4-e66a39bb12e3', tenantId: 'organizations', tokenVersion: '2.0' };
+ * const result = explainToken(token, options);
+ * ```
+ */
 export interface ExplainOptions {
   /** Accepted audiences (`--audience`, repeatable). */
   audience?: string | readonly string[];
@@ -40,10 +48,24 @@ export interface ExplainOptions {
   now?: number;
 }
 
-/** How bad a finding is: a `problem` makes the token fail (exit 1); warnings and notes do not. */
+/**
+ * How bad a finding is: a `problem` makes the token fail (exit 1); warnings and notes do not.
+ *
+ * @example
+ * ```ts
+ * const worst: Severity | undefined = explainToken(token).findings[0]?.severity; // problems come first
+ * ```
+ */
 export type Severity = 'problem' | 'warning' | 'note';
 
-/** The stable ids of findings. */
+/**
+ * The stable ids of findings.
+ *
+ * @example
+ * ```ts
+ * const ids: FindingId[] = explainToken(token).findings.map((finding) => finding.id); // e.g. ['graph_token']
+ * ```
+ */
 export type FindingId =
   | 'graph_token'
   | 'id_token'
@@ -60,7 +82,15 @@ export type FindingId =
   | 'v1_token'
   | 'other_issuer';
 
-/** One diagnosis. */
+/**
+ * One diagnosis.
+ *
+ * @example
+ * ```ts
+ * const problems: Finding[] = explainToken(token).findings.filter((finding) => finding.severity === 'problem');
+ * for (const { title, fix } of problems) console.log(`${title}\n  ${fix}`);
+ * ```
+ */
 export interface Finding {
   readonly id: FindingId;
   readonly severity: Severity;
@@ -74,6 +104,12 @@ export interface Finding {
 
 /**
  * The result of `explain`, and the `--json` output of `entra-token explain` (stable: `schemaVersion` 1).
+ *
+ * @example
+ * ```ts
+ * const result: ExplainResult = explainToken(token, { audience: 'api://orders' });
+ * if (!result.ok) console.log(renderExplain(result));
+ * ```
  */
 export interface ExplainResult {
   readonly schemaVersion: 1;
@@ -89,7 +125,25 @@ export interface ExplainResult {
   readonly notChecked: readonly string[];
 }
 
-/** What every rule sees. */
+/**
+ * What every rule sees.
+ *
+ * @example
+ * ```ts
+ * import { decodeTokenUnverified } from '@org/entra-core';
+ *
+ * // Run the rules yourself, e.g. to keep only some of them.
+ * const decoded = decodeTokenUnverified(token)!;
+ * const ctx: ExplainContext = {
+ *   decoded,
+ *   summary: summarize(decoded),
+ *   expect: { audiences: ['api://orders'] },
+ *   tokenVersion: '2.0',
+ *   nowMs: Date.now(),
+ * };
+ * const findings = EXPLAIN_RULES.map((rule) => rule(ctx)).filter((finding) => finding !== undefined);
+ * ```
+ */
 export interface ExplainContext {
   readonly decoded: DecodedToken;
   readonly summary: TokenSummary;
@@ -98,7 +152,15 @@ export interface ExplainContext {
   readonly nowMs: number;
 }
 
-/** One diagnosis rule: a finding, or `undefined` when the mistake is not there. */
+/**
+ * One diagnosis rule: a finding, or `undefined` when the mistake is not there.
+ *
+ * @example
+ * ```ts
+ * const rule: ExplainRule = EXPLAIN_RULES[0]!;
+ * const finding = rule(ctx); // a Finding, or undefined when the token does not show this mistake
+ * ```
+ */
 export type ExplainRule = (ctx: ExplainContext) => Finding | undefined;
 
 function finding(id: FindingId, severity: Severity, title: string, advice: Advice): Finding {

@@ -41,7 +41,20 @@ import {
   type TokenSummary,
 } from '../token.js';
 
-/** Options of {@link verifyToken}: the validator's configuration, as the `verify` flags give it. */
+/**
+ * Options of {@link verifyToken}: the validator's configuration, as the `verify` flags give it.
+ *
+ * @example
+ * ```ts
+ * const options: VerifyOptions = {
+ *   tenantId: 'organizations',
+ *   clientId: '6e74172b-be56-4843-9ff4-e66a39bb12e3',
+ *   allowAnyTenant: true,
+ *   timeoutMs: 2000,
+ * };
+ * const result = await verifyToken(token, options);
+ * ```
+ */
 export interface VerifyOptions {
   /** `--tenant`: tenant GUID, verified domain, or `common` / `organizations` / `consumers`. */
   tenantId: string;
@@ -69,7 +82,14 @@ export interface VerifyOptions {
   fetch?: (input: string, init?: RequestInit) => Promise<Response>;
 }
 
-/** The checks the validator performs, in its order. */
+/**
+ * The checks the validator performs, in its order.
+ *
+ * @example
+ * ```ts
+ * const failed: CheckId | undefined = (await verifyToken(token, options)).error?.check; // e.g. 'audience'
+ * ```
+ */
 export type CheckId =
   | 'structure'
   | 'header'
@@ -109,10 +129,26 @@ export const CHECKS: readonly { readonly id: CheckId; readonly title: string }[]
   { id: 'subject', title: 'Subject (oid or sub)' },
 ] as const);
 
-/** `passed`, `failed`, or `not_checked` (after the failing check). */
+/**
+ * `passed`, `failed`, or `not_checked` (after the failing check).
+ *
+ * @example
+ * ```ts
+ * const result = await verifyToken(token, options);
+ * const signature: CheckStatus = result.checks.find((check) => check.id === 'signature')?.status ?? 'not_checked';
+ * ```
+ */
 export type CheckStatus = 'passed' | 'failed' | 'not_checked';
 
-/** One line of the check list. */
+/**
+ * One line of the check list.
+ *
+ * @example
+ * ```ts
+ * const { checks } = await verifyToken(token, options);
+ * for (const check of checks as readonly CheckResult[]) console.log(check.status, check.title, check.detail ?? '');
+ * ```
+ */
 export interface CheckResult {
   readonly id: CheckId;
   readonly title: string;
@@ -125,7 +161,16 @@ export interface CheckResult {
   readonly hint?: string;
 }
 
-/** Why verification failed. */
+/**
+ * Why verification failed.
+ *
+ * @example
+ * ```ts
+ * const error: VerifyError | null = (await verifyToken(token, options)).error;
+ * if (error?.issuerUnreachable) console.log('Entra ID could not be reached:', error.fetch?.url);
+ * else if (error) console.log(error.code, error.httpStatus, error.hint); // 'invalid_audience' 401 '…'
+ * ```
+ */
 export interface VerifyError {
   /** The validator's error code (`token_expired`, `invalid_audience`, `keys_unavailable`...). */
   readonly code: EntraAuthErrorCode;
@@ -145,7 +190,15 @@ export interface VerifyError {
   readonly fetch?: { readonly url: string; readonly reason: string };
 }
 
-/** The verified caller, as JSON. */
+/**
+ * The verified caller, as JSON.
+ *
+ * @example
+ * ```ts
+ * const principal: PrincipalJson | null = (await verifyToken(token, options)).principal;
+ * console.log(principal?.objectId, principal?.scopes, principal?.expiresAt);
+ * ```
+ */
 export interface PrincipalJson {
   readonly tenantId: string;
   readonly objectId: string;
@@ -164,6 +217,13 @@ export interface PrincipalJson {
 
 /**
  * The result of `verify`, and the `--json` output of `entra-token verify` (stable: `schemaVersion` 1).
+ *
+ * @example
+ * ```ts
+ * const result: VerifyResult = await verifyToken(token, { tenantId, audience: 'api://orders' });
+ * console.log(JSON.stringify(result, null, 2)); // what `entra-token verify --json` prints
+ * process.exitCode = result.valid ? 0 : 1;
+ * ```
  */
 export interface VerifyResult {
   readonly schemaVersion: 1;

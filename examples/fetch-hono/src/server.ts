@@ -1,0 +1,71 @@
+/**
+ * Starts the Orders API. With ENTRA_TENANT_ID and ENTRA_CLIENT_ID set it accepts real Entra ID
+ * tokens for that API; without them it starts the local Entra look-alike and prints tokens to try.
+ *
+ *   ENTRA_TENANT_ID       the tenant GUID (or verified domain)
+ *   ENTRA_CLIENT_ID       the API's application (client) id
+ *   ENTRA_AUDIENCE        optional: the accepted audience(s), comma-separated
+ *                         (default: the client id and api://<client id>)
+ *   CORS_ORIGIN           the single-page app's origin (default http://localhost:5173)
+ *   PORT, HOST            where to listen (default 3000 on 127.0.0.1)
+ */
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
+import { createEntraValidator, type EntraValidatorOptions } from '@org/entra-fetch';
+import type { MockEntra } from '@org/entra-testing';
+import { createApp, DEFAULT_ALLOWED_ORIGIN } from './app.js';
+import { startLocalEntra, tryItLines } from './local-entra.js';
+
+const env = process.env;
+const tenantId = env.ENTRA_TENANT_ID?.trim();
+const clientId = env.ENTRA_CLIENT_ID?.trim();
+const audience = env.ENTRA_AUDIENCE?.split(',')
+  .map((a) => a.trim())
+  .filter(Boolean);
+
+if (Boolean(tenantId) !== Boolean(clientId)) {
+  console.error('Set both ENTRA_TENANT_ID and ENTRA_CLIENT_ID (real Entra), or neither (local look-alike).');
+  process.exit(2);
+}
+
+let local: MockEntra | undefined;
+let options: EntraValidatorOptions;
+if (tenantId && clientId) {
+  options = { tenantId, clientId, ...(audience?.length ? { audience } : {}) };
+} else {
+  local = await startLocalEntra();
+  options = local.validatorOptions();
+}
+
+const validator = createEntraValidator(options);
+try {
+  await validator.warmUp(); // fetch the signing keys now, so the first request does not wait
+} catch (error) {
+  console.warn(
+    `Could not fetch Entra's keys yet (${(error as Error).message}); will retry on the first request.`,
+  );
+}
+
+const allowedOrigin = env.CORS_ORIGIN || DEFAULT_ALLOWED_ORIGIN;
+const app = createApp({ auth: validator, allowedOrigin });
+const server = serve(
+  { fetch: app.fetch, port: Number(env.PORT ?? 3000), hostname: env.HOST || '127.0.0.1' },
+  (info: AddressInfo) => {
+    const baseUrl = `http://${info.address.includes(':') ? `[${info.address}]` : info.address}:${info.port}`;
+    console.log(`Orders API (Hono on Node) on ${baseUrl}   CORS: ${allowedOrigin}`);
+    if (local) console.log(`\n${tryItLines(local, baseUrl).join('\n')}\n`);
+    else
+      console.log(
+        `Accepting Entra ID tokens of tenant ${tenantId} for ${audience?.join(', ') || `${clientId} or api://${clientId}`}`,
+      );
+  },
+);
+
+function shutdown() {
+  server.close();
+  if ('closeAllConnections' in server) server.closeAllConnections();
+  validator.close();
+  void local?.close();
+}
+process.once('SIGINT', shutdown);
+process.once('SIGTERM', shutdown);

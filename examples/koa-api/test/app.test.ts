@@ -1,0 +1,166 @@
+import { once } from 'node:events';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createEntraValidator, type EntraValidator } from '@org/entra-koa';
+import { createMockEntra, type MockEntra } from '@org/entra-testing';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { createApp } from '../src/app.js';
+
+const SPA = 'http://localhost:5173';
+let entra: MockEntra;
+let validator: EntraValidator;
+let server: Server;
+let base: string;
+
+beforeAll(async () => {
+  entra = await createMockEntra();
+  validator = createEntraValidator(entra.validatorOptions());
+  server = createApp({ auth: validator, allowedOrigin: SPA }).listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+
+afterAll(async () => {
+  server.close();
+  server.closeAllConnections();
+  validator.close();
+  await entra.close();
+});
+
+const call = (path: string, token?: string, init: RequestInit = {}) =>
+  fetch(base + path, {
+    ...init,
+    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(init.headers as object) },
+  });
+
+const user = (scp: string) => entra.createToken({ scp });
+const app = (roles: string[]) => entra.createToken({ roles }, { kind: 'app' });
+
+describe('routes', () => {
+  test('GET /health is public', async () => {
+    const res = await call('/health');
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ status: 'ok' });
+  });
+
+  test('GET /orders without a token: 401 with the bare challenge', async () => {
+    const res = await call('/orders');
+    expect(res.status).toBe(401);
+    expect(res.headers.get('www-authenticate')).toBe('Bearer realm="api"');
+    expect(res.headers.get('cache-control')).toBe('no-store');
+    expect((await res.json()).error).toBe('missing_token');
+  });
+
+  test('GET /orders with Orders.Read: 200', async () => {
+    const res = await call('/orders', user('Orders.Read'));
+    expect(res.status).toBe(200);
+    const body = await res.json();
+    expect(body.orders).toHaveLength(3);
+    expect(body.readBy).toBe('ada@contoso.onmicrosoft.com');
+  });
+
+  test('GET /orders without Orders.Read: 403 naming the scope', async () => {
+    const res = await call('/orders', user('User.Read'));
+    expect(res.status).toBe(403);
+    expect(res.headers.get('www-authenticate')).toContain('error="insufficient_scope"');
+    expect(res.headers.get('www-authenticate')).toContain('scope="Orders.Read"');
+    expect((await res.json()).error).toBe('insufficient_scope');
+  });
+
+  test('an expired token: 401 invalid_token', async () => {
+    const res = await call(
+      '/orders',
+      entra.createToken({ scp: 'Orders.Read' }, { issuedAt: -7200, expiresIn: 3600 }),
+    );
+    expect(res.status).toBe(401);
+    expect(res.headers.get('www-authenticate')).toContain('error="invalid_token"');
+    expect((await res.json()).error).toBe('token_expired');
+  });
+
+  test('POST /orders/export with an app-only token holding Orders.Export: 200', async () => {
+    const res = await call('/orders/export', app(['Orders.Export']), { method: 'POST' });
+    expect(res.status).toBe(200);
+    const body = await res.json();
+    expect(body).toMatchObject({ orders: 3, requestedBy: entra.clientAppId });
+  });
+
+  test('POST /orders/export refuses an app without the role, and users', async () => {
+    const noRole = await call('/orders/export', app(['Orders.Read.All']), { method: 'POST' });
+    expect(noRole.status).toBe(403);
+    expect((await noRole.json()).error).toBe('insufficient_role');
+    const asUser = await call('/orders/export', user('Orders.Read'), { method: 'POST' });
+    expect(asUser.status).toBe(403);
+    expect((await asUser.json()).error).toBe('insufficient_role');
+  });
+
+  test('GET /me returns the principal', async () => {
+    const res = await call('/me', user('Orders.Read'));
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({
+      kind: 'user',
+      tenantId: entra.tenantId,
+      clientId: entra.clientAppId,
+      username: 'ada@contoso.onmicrosoft.com',
+      name: 'Ada Lovelace',
+      scopes: ['Orders.Read'],
+      roles: [],
+      tokenVersion: '2.0',
+    });
+    const asApp = await (await call('/me', app(['Orders.Export']))).json();
+    expect(asApp).toMatchObject({ kind: 'app', roles: ['Orders.Export'], scopes: [] });
+  });
+
+  test('a Graph token: 401 with the hint', async () => {
+    const res = await call('/me', entra.createToken({}, { kind: 'graph' }));
+    expect(res.status).toBe(401);
+    const body = await res.json();
+    expect(body.error).toBe('foreign_token');
+    expect(body.error_description).toMatch(/Graph/);
+  });
+});
+
+describe('CORS', () => {
+  test('a preflight is answered with the CORS headers, not 401', async () => {
+    const res = await call('/orders', undefined, {
+      method: 'OPTIONS',
+      headers: {
+        origin: SPA,
+        'access-control-request-method': 'GET',
+        'access-control-request-headers': 'authorization',
+      },
+    });
+    expect(res.status).toBe(204);
+    expect(res.headers.get('access-control-allow-origin')).toBe(SPA);
+    expect(res.headers.get('access-control-allow-methods')).toContain('GET');
+    expect(res.headers.get('access-control-allow-headers')?.toLowerCase()).toContain('authorization');
+    expect(res.headers.get('www-authenticate')).toBeNull();
+  });
+
+  test('a refusal carries the CORS headers, so the SPA can read the challenge', async () => {
+    const res = await call('/orders', user('User.Read'), { headers: { origin: SPA } });
+    expect(res.status).toBe(403);
+    expect(res.headers.get('access-control-allow-origin')).toBe(SPA);
+    expect(res.headers.get('access-control-expose-headers')).toContain('WWW-Authenticate');
+  });
+
+  test('another origin is not allowed', async () => {
+    const res = await call('/health', undefined, { headers: { origin: 'https://evil.example' } });
+    expect(res.headers.get('access-control-allow-origin')).not.toBe('https://evil.example');
+  });
+});
+
+test('createApp also takes validator options', async () => {
+  const built = createApp({ auth: entra.validatorOptions() });
+  const other = built.listen(0, '127.0.0.1');
+  await once(other, 'listening');
+  try {
+    const url = `http://127.0.0.1:${(other.address() as AddressInfo).port}`;
+    const res = await fetch(`${url}/orders`, { headers: { authorization: `Bearer ${user('Orders.Read')}` } });
+    expect(res.status).toBe(200);
+    expect((await fetch(`${url}/nowhere`)).status).toBe(404);
+  } finally {
+    other.close();
+    other.closeAllConnections();
+    built.validator.close();
+  }
+});

@@ -1,0 +1,132 @@
+// The package.json of every published package, in the workspace and as packed: the fields users and
+// registries read, the exports map (types first, .d.ts for import, .d.cts for require), the source
+// condition stripped at pack time, and only what users need in the tarball.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, inject, it } from 'vitest';
+import { readTarball } from '../src/tarball.js';
+import {
+  type Manifest,
+  publishedPackages,
+  root,
+  SOURCE_CONDITION,
+  withoutSourceCondition,
+} from '../src/workspace.js';
+
+const packages = publishedPackages();
+const REPOSITORY = 'git+https://github.com/org/entra-auth.git';
+
+it('finds the seven published packages', () => {
+  expect(packages.map((p) => p.name)).toEqual([
+    '@org/entra-cli',
+    '@org/entra-core',
+    '@org/entra-express',
+    '@org/entra-fastify',
+    '@org/entra-fetch',
+    '@org/entra-koa',
+    '@org/entra-testing',
+  ]);
+});
+
+/** Every file path an entry field or export condition points at. */
+function targets(manifest: Manifest): string[] {
+  const out = new Set<string>();
+  const walk = (value: unknown): void => {
+    if (typeof value === 'string') out.add(value.replace(/^\.\//, ''));
+    else if (typeof value === 'object' && value !== null) Object.values(value).forEach(walk);
+  };
+  walk(manifest.exports);
+  walk(manifest.bin);
+  for (const field of [manifest.main, manifest.module, manifest.types]) walk(field);
+  return [...out].sort();
+}
+
+describe.each(packages)('$name', ({ name, folder, manifest }) => {
+  it('declares what a registry page and a package manager need', () => {
+    expect(manifest.license).toBe('MIT');
+    expect(manifest.type).toBe('module');
+    expect(manifest.engines).toEqual({ node: '>=20.19' });
+    expect(manifest.repository).toEqual({ type: 'git', url: REPOSITORY, directory: `packages/${folder}` });
+    expect(manifest.keywords).toContain('entra');
+    expect(manifest.publishConfig).toMatchObject({ access: 'public', provenance: true });
+    // Only the bin has a side effect (it runs); the library entries are tree-shakeable.
+    expect(manifest.sideEffects).toEqual(name === '@org/entra-cli' ? ['./dist/cli.js'] : false);
+    for (const file of manifest.files ?? [])
+      expect(['dist', 'README.md', 'CHANGELOG.md', 'LICENSE']).toContain(file);
+  });
+
+  it('exports types first in every condition: .d.ts for import, .d.cts for require', () => {
+    const entry = manifest.exports?.['.'] as Record<string, Record<string, string> | string>;
+    expect(Object.keys(entry)).toEqual([SOURCE_CONDITION, 'import', 'require']);
+    expect(entry[SOURCE_CONDITION]).toBe('./src/index.ts');
+    expect(entry.import).toEqual({ types: './dist/index.d.ts', default: './dist/index.js' });
+    expect(Object.keys(entry.import as object)[0]).toBe('types');
+    expect(entry.require).toEqual({ types: './dist/index.d.cts', default: './dist/index.cjs' });
+    expect(Object.keys(entry.require as object)[0]).toBe('types');
+    expect(manifest.exports?.['./package.json']).toBe('./package.json');
+    // Resolvers that ignore `exports` (TypeScript's node10, old bundlers) get the same files.
+    expect(manifest.main).toBe('./dist/index.cjs');
+    expect(manifest.module).toBe('./dist/index.js');
+    expect(manifest.types).toBe('./dist/index.d.cts');
+  });
+
+  it('publishes the exports map without the workspace-only source condition', () => {
+    expect(manifest.publishConfig?.exports).toEqual(withoutSourceCondition(manifest.exports));
+  });
+
+  it('depends on sibling packages through workspace:^ and on frameworks as peers', () => {
+    for (const [dep, range] of Object.entries(manifest.dependencies ?? {})) {
+      if (dep.startsWith('@org/')) expect(range, dep).toBe('workspace:^');
+    }
+    for (const dep of Object.keys(manifest.peerDependencies ?? {}))
+      expect(dep.startsWith('@org/')).toBe(false);
+  });
+
+  it('packs only what users need, without the source condition or workspace ranges', () => {
+    const packed = inject('packed');
+    expect(packed.error).toBeUndefined();
+    const tarball = readTarball(packed.tarballs[name] as string);
+    const text = JSON.stringify(tarball.manifest);
+    expect(text).not.toContain(SOURCE_CONDITION);
+    expect(text).not.toContain('workspace:');
+    expect(tarball.manifest.exports).toEqual(manifest.publishConfig?.exports);
+    expect(tarball.manifest.publishConfig).toEqual({ access: 'public', provenance: true });
+    expect(tarball.manifest.version).toBe(manifest.version);
+    for (const file of tarball.files) {
+      expect(file).toMatch(
+        /^(package\.json|README\.md|CHANGELOG\.md|LICENSE|dist\/[\w.-]+\.(js|cjs|d\.ts|d\.cts|map))$/,
+      );
+    }
+    for (const target of targets(tarball.manifest)) expect(tarball.files).toContain(target);
+    expect(tarball.files).toContain('README.md');
+  });
+});
+
+describe('changesets', () => {
+  const config = JSON.parse(readFileSync(join(root, '.changeset', 'config.json'), 'utf8'));
+
+  it('versions every published package together and no private one', () => {
+    expect(config.fixed).toEqual([['@org/entra-*']]);
+    for (const { name } of packages) expect(name).toMatch(/^@org\/entra-/);
+    expect(config.privatePackages).toEqual({ version: false, tag: false });
+    expect(config.access).toBe('public');
+    expect(config.___experimentalUnsafeOptions_WILL_CHANGE_IN_PATCH).toEqual({
+      onlyUpdatePeerDependentsWhenOutOfRange: true,
+    });
+  });
+
+  it('has changesets that name only published packages', () => {
+    const names = new Set(packages.map((p) => p.name));
+    const files = readdirSync(join(root, '.changeset')).filter((f) => f.endsWith('.md') && f !== 'README.md');
+    for (const file of files) {
+      const text = readFileSync(join(root, '.changeset', file), 'utf8');
+      const front = /^---\n([\s\S]*?)\n---/.exec(text)?.[1];
+      expect(front, file).toBeDefined();
+      for (const line of (front as string).split('\n').filter((l) => l.trim() !== '')) {
+        const match = /^["']?(@org\/[\w-]+)["']?:\s*(patch|minor|major)$/.exec(line.trim());
+        expect(match, `${file}: ${line}`).not.toBeNull();
+        expect(names.has(match?.[1] as string), `${file}: ${line}`).toBe(true);
+      }
+    }
+  });
+});

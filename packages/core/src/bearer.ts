@@ -1,22 +1,13 @@
 /**
  * RFC 6750 §2.1: `Authorization: Bearer <b64token>`. The scheme is case-insensitive; anything else is
- * refused with the right code, in time linear in the header's length (no backtracking regex).
+ * refused with the right code, in time linear in the header's length (one sticky character-class regex, which cannot backtrack).
  */
 import { EntraAuthError } from './errors.js';
 
-function isB64TokenChar(c: number): boolean {
-  return (
-    (c >= 0x41 && c <= 0x5a) || // A-Z
-    (c >= 0x61 && c <= 0x7a) || // a-z
-    (c >= 0x30 && c <= 0x39) || // 0-9
-    c === 0x2d || // -
-    c === 0x2e || // .
-    c === 0x5f || // _
-    c === 0x7e || // ~
-    c === 0x2b || // +
-    c === 0x2f // /
-  );
-}
+// b64token = 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"=", matched from a given
+// index (sticky). A character class, a `+` and a `*` in sequence cannot backtrack more than once:
+// linear, and on V8 several times faster than a charCodeAt loop over a 1.5 KB token.
+const B64TOKEN = /[A-Za-z0-9\-._~+/]+=*/y;
 
 /**
  * Extracts the token of a Bearer `Authorization` header value.
@@ -56,11 +47,9 @@ export function extractBearerToken(header: unknown, maxTokenLength = 16384): str
   if (i === end) throw new EntraAuthError('invalid_request', { message: 'The Bearer scheme needs a token' });
   if (end - i > maxTokenLength)
     throw new EntraAuthError('malformed_token', { message: 'The access token is too long' });
-  // b64token = 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"="
-  let j = i;
-  while (j < end && isB64TokenChar(header.charCodeAt(j))) j++;
-  if (j === i) throw new EntraAuthError('invalid_request');
-  while (j < end && header.charCodeAt(j) === 0x3d) j++;
+  B64TOKEN.lastIndex = i;
+  if (!B64TOKEN.test(header)) throw new EntraAuthError('invalid_request');
+  const j = B64TOKEN.lastIndex;
   if (j !== end) {
     // A comma right after the token is a list: several Authorization headers joined into one
     // (as fetch's Headers and proxies do), worded like the multi-header case.
@@ -70,4 +59,19 @@ export function extractBearerToken(header: unknown, maxTokenLength = 16384): str
     throw new EntraAuthError('invalid_request');
   }
   return header.slice(i, end);
+}
+
+/**
+ * The token of a plain `Bearer <token>` header value, its characters not checked: for a cache
+ * lookup only (a token found in the cache has passed every check of {@link extractBearerToken},
+ * which returns the same string for the same header). `undefined` for any other shape.
+ */
+export function bearerCandidate(header: string): string | undefined {
+  let end = header.length;
+  if (end < 8 || header.charCodeAt(6) !== 0x20) return undefined;
+  if (!header.startsWith('Bearer') && header.slice(0, 6).toLowerCase() !== 'bearer') return undefined;
+  let i = 7;
+  while (i < end && header.charCodeAt(i) === 0x20) i++;
+  while (end > i && (header.charCodeAt(end - 1) === 0x20 || header.charCodeAt(end - 1) === 0x09)) end--;
+  return i === end ? undefined : header.slice(i, end);
 }

@@ -9,7 +9,7 @@
  *    guests, calling application.
  */
 import { type AuthorityPlan, type IssuerRule, planAuthority } from './authority.js';
-import { extractBearerToken } from './bearer.js';
+import { bearerCandidate, extractBearerToken } from './bearer.js';
 import {
   checkAudience,
   checkIssuer,
@@ -201,6 +201,13 @@ class Validator implements EntraValidator {
   }
 
   authenticate(authorization: string | readonly string[] | null | undefined): Promise<EntraPrincipal> {
+    // A token presented again (as clients do for its whole lifetime) is answered from the cache
+    // before the header's characters are checked one by one: a cached token passed those checks.
+    if (typeof authorization === 'string') {
+      const candidate = bearerCandidate(authorization);
+      const hit = candidate === undefined ? undefined : this.cached(candidate);
+      if (hit !== undefined) return Promise.resolve(hit);
+    }
     let token: string;
     try {
       token = extractBearerToken(authorization, this.o.maxTokenLength);
@@ -269,13 +276,20 @@ class Validator implements EntraValidator {
     return this.keys;
   }
 
+  /**
+   * A verified token's principal from the cache. A hit is served only while the keys it was
+   * verified with may still be used; checking that also starts an overdue refresh, so removed keys
+   * stop verifying cached tokens too.
+   */
+  private cached(token: string): EntraPrincipal | undefined {
+    const now = this.o.clock();
+    return this.keys?.usable(now) === true ? this.cache.get(token, now) : undefined;
+  }
+
   /** The hot path: synchronous when the token is cached, or its key is, and crypto is native. */
   private run(token: string): EntraPrincipal | Promise<EntraPrincipal> {
     if (typeof token === 'string') {
-      const now = this.o.clock();
-      // A hit is served only while the keys it was verified with may still be used; checking that
-      // also starts an overdue refresh, so removed keys stop verifying cached tokens too.
-      const hit = this.keys?.usable(now) === true ? this.cache.get(token, now) : undefined;
+      const hit = this.cached(token);
       if (hit !== undefined) return hit;
     }
     const parsed = this.parse(token);

@@ -1,4 +1,5 @@
 import { describe, expect, test } from 'vitest';
+import { bearerCandidate } from '../src/bearer.js';
 import { extractBearerToken, isEntraAuthError } from '../src/index.js';
 
 function codeOf(header: unknown, max?: number): string {
@@ -58,6 +59,32 @@ describe('extractBearerToken', () => {
         expect((e as Error).message).toBe('Send exactly one Authorization header');
       }
     }
+  });
+
+  test('bearerCandidate (the cache lookup key) is what extractBearerToken returns, whenever that succeeds', () => {
+    const headers = [
+      'Bearer abc',
+      'bearer   abc ',
+      'BeArEr abc\t',
+      'Bearer a b',
+      'Bearer abc,',
+      '  Bearer abc',
+      'Bearer',
+      'Bearer ',
+      'Basic abc',
+      'Bearerabc',
+      'Bearer\tabc',
+      'Bearer a==',
+      'Bearer =a',
+    ];
+    for (const header of headers) {
+      const candidate = bearerCandidate(header);
+      if (codeOf(header) === 'ok' && candidate !== undefined)
+        expect(candidate, header).toBe(extractBearerToken(header));
+      if (codeOf(header) === 'missing_token') expect(candidate, header).toBeUndefined();
+    }
+    expect(bearerCandidate('bearer   abc ')).toBe('abc');
+    expect(bearerCandidate('Bearer a b')).toBe('a b'); // not a token: it can never be found in the cache
   });
 
   test('a single-element header array is read like a string', () => {

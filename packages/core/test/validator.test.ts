@@ -372,6 +372,45 @@ describe('the verified-token cache', () => {
     expect(b.objectId).toBe(a.objectId);
   });
 
+  test('a token that ends like a cached one (same signature, other payload) is verified, not served', async () => {
+    const { validator } = validatorFor(entra(), clock);
+    const token = entra().createToken({ scp: 'Orders.Read' });
+    const cached = await validator.verify(token);
+    const [header, , signature] = token.split('.');
+    const forgedPayload = Buffer.from(JSON.stringify({ ...cached.claims, scp: 'Admin' })).toString(
+      'base64url',
+    );
+    const forged = `${header}.${forgedPayload}.${signature}`;
+    expect(forged.slice(-43)).toBe(token.slice(-43));
+    expect(await codeOf(validator.verify(forged))).toBe('invalid_signature');
+    expect(await codeOf(validator.authenticate(`Bearer ${forged}`))).toBe('invalid_signature');
+    // The cached token is still served after the forgery was refused.
+    expect(await validator.authenticate(`Bearer ${token}`)).toBe(cached);
+  });
+
+  test('authenticate serves a cached token however the header spells the scheme, and checks the rest as before', async () => {
+    const { validator } = validatorFor(entra(), clock);
+    const token = entra().createToken();
+    const first = await validator.verify(token);
+    for (const header of [
+      `Bearer ${token}`,
+      `bearer   ${token}`,
+      `BEARER ${token} \t`,
+      `  Bearer ${token}`,
+      [`Bearer ${token}`],
+    ]) {
+      expect(await validator.authenticate(header)).toBe(first);
+    }
+    for (const header of [
+      `Bearer ${token}"`,
+      `Bearer ${token}, Bearer ${token}`,
+      `Bearer\t${token}`,
+      `Basic ${token}`,
+    ]) {
+      expect(await codeOf(validator.authenticate(header))).not.toBe('ok');
+    }
+  });
+
   test('the cache is bounded', async () => {
     const { validator } = validatorFor(entra(), clock, { tokenCache: { max: 2 } });
     const tokens = [1, 2, 3].map((i) => entra().createToken({ uti: `u${i}` }));

@@ -4,6 +4,7 @@
  * cheaper in CPU than WebCrypto. Everywhere else, WebCrypto. No static `node:` import, so the core
  * still bundles for edge runtimes.
  */
+import { builtin } from './runtime.js';
 
 /** The subset of `node:crypto` used here. */
 interface NodeCryptoLike {
@@ -26,17 +27,6 @@ interface NodeBufferLike {
     byteLength(input: string, encoding: 'utf8'): number;
   };
   isUtf8?: (input: Uint8Array) => boolean;
-}
-
-function builtin<T>(name: string): T | undefined {
-  try {
-    const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
-    return typeof proc?.getBuiltinModule === 'function'
-      ? (proc.getBuiltinModule(name) as T | undefined)
-      : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 const detectedCrypto = builtin<NodeCryptoLike>('node:crypto');

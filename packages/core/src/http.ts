@@ -1,11 +1,17 @@
 /**
  * The only way the core talks to the network: a GET with a timeout, a response size cap, and no
  * redirects, that never throws. Used for discovery documents and key sets alike.
+ *
+ * Transport: the `fetch` option when one is given; otherwise, on Node, `node:http` / `node:https`
+ * (found through `process.getBuiltinModule`, no static import): the global `fetch` loads undici on
+ * first use, which costs a cold start tens of milliseconds; elsewhere, the global `fetch`.
  */
 import type { FetchFailureReason } from './events.js';
+import { builtin } from './runtime.js';
 
 export interface BoundedFetchOptions {
-  fetch: (input: string, init?: RequestInit) => Promise<Response>;
+  /** `undefined`: the runtime's own transport (see above). */
+  fetch: ((input: string, init?: RequestInit) => Promise<Response>) | undefined;
   timeoutMs: number;
   maxResponseBytes: number;
 }
@@ -15,6 +21,27 @@ export type FetchResult =
   | { ok: false; reason: FetchFailureReason; status?: number; error?: unknown };
 
 const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
+
+function concat(chunks: readonly Uint8Array[], total: number): Uint8Array {
+  if (chunks.length === 1) return chunks[0] as Uint8Array;
+  const out = new Uint8Array(total);
+  let offset = 0;
+  for (const c of chunks) {
+    out.set(c, offset);
+    offset += c.byteLength;
+  }
+  return out;
+}
+
+function parseJson(bytes: Uint8Array, started: number): FetchResult {
+  let json: unknown;
+  try {
+    json = JSON.parse(decoder.decode(bytes));
+  } catch (error) {
+    return { ok: false, reason: 'invalid_json', error };
+  }
+  return { ok: true, json, durationMs: Math.max(0, Date.now() - started) };
+}
 
 async function readCapped(response: Response, max: number): Promise<Uint8Array | 'too_large'> {
   const declared = Number(response.headers.get('content-length'));
@@ -36,18 +63,94 @@ async function readCapped(response: Response, max: number): Promise<Uint8Array |
     }
     chunks.push(value);
   }
-  if (chunks.length === 1) return chunks[0] as Uint8Array;
-  const out = new Uint8Array(total);
-  let offset = 0;
-  for (const c of chunks) {
-    out.set(c, offset);
-    offset += c.byteLength;
+  return concat(chunks, total);
+}
+
+/** The subset of `node:http` / `node:https` used here. */
+interface NodeResponse {
+  readonly statusCode?: number;
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+  on(event: 'data', listener: (chunk: Uint8Array) => void): unknown;
+  on(event: 'end' | 'close', listener: () => void): unknown;
+  on(event: 'error', listener: (error: unknown) => void): unknown;
+}
+interface NodeRequest {
+  on(event: 'error', listener: (error: unknown) => void): unknown;
+  destroy(): unknown;
+}
+type NodeGet = (
+  url: URL,
+  options: { headers: Record<string, string>; agent: false },
+  callback: (response: NodeResponse) => void,
+) => NodeRequest;
+
+const nodeGets = new Map<string, NodeGet | undefined>();
+
+/** `get` of `node:http` or `node:https` for a URL's protocol, when the runtime has them. */
+function nodeGetFor(protocol: string): NodeGet | undefined {
+  if (!nodeGets.has(protocol)) {
+    const name = protocol === 'https:' ? 'node:https' : protocol === 'http:' ? 'node:http' : undefined;
+    const mod = name === undefined ? undefined : builtin<{ get?: NodeGet }>(name);
+    nodeGets.set(protocol, typeof mod?.get === 'function' ? mod.get.bind(mod) : undefined);
   }
-  return out;
+  return nodeGets.get(protocol);
+}
+
+/** The same GET over `node:http(s)`: one connection (no agent, nothing kept alive), same limits. */
+function getWithNode(get: NodeGet, url: URL, options: BoundedFetchOptions): Promise<FetchResult> {
+  const started = Date.now();
+  return new Promise<FetchResult>((resolve) => {
+    let request: NodeRequest | undefined;
+    let settled = false;
+    const finish = (result: FetchResult): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      request?.destroy();
+      resolve(result);
+    };
+    const timer = setTimeout(() => finish({ ok: false, reason: 'timeout' }), options.timeoutMs);
+    (timer as { unref?: () => void }).unref?.();
+    try {
+      request = get(url, { headers: { accept: 'application/json' }, agent: false }, (response) => {
+        const status = response.statusCode ?? 0;
+        if (status >= 300 && status < 400) return finish({ ok: false, reason: 'redirect', status });
+        if (status !== 200) return finish({ ok: false, reason: 'status', status });
+        const declared = Number(response.headers['content-length']);
+        if (Number.isFinite(declared) && declared > options.maxResponseBytes) {
+          return finish({ ok: false, reason: 'too_large' });
+        }
+        const chunks: Uint8Array[] = [];
+        let total = 0;
+        response.on('data', (chunk) => {
+          total += chunk.byteLength;
+          if (total > options.maxResponseBytes) finish({ ok: false, reason: 'too_large' });
+          else chunks.push(chunk);
+        });
+        response.on('end', () => finish(parseJson(concat(chunks, total), started)));
+        response.on('error', (error) => finish({ ok: false, reason: 'network', error }));
+        response.on('close', () => finish({ ok: false, reason: 'network' }));
+      });
+      request.on('error', (error) => finish({ ok: false, reason: 'network', error }));
+    } catch (error) {
+      finish({ ok: false, reason: 'network', error });
+    }
+  });
 }
 
 /** Fetches a JSON document within the limits; reports why it failed instead of throwing. */
 export async function fetchJson(url: string, options: BoundedFetchOptions): Promise<FetchResult> {
+  if (options.fetch === undefined) {
+    let parsed: URL;
+    try {
+      parsed = new URL(url);
+    } catch (error) {
+      return { ok: false, reason: 'network', error };
+    }
+    const get = nodeGetFor(parsed.protocol);
+    if (get !== undefined) return getWithNode(get, parsed, options);
+  }
+  const fetch = options.fetch ?? ((input: string, init?: RequestInit) => globalThis.fetch(input, init));
   const started = Date.now();
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(new Error('timeout')), options.timeoutMs);
@@ -59,7 +162,7 @@ export async function fetchJson(url: string, options: BoundedFetchOptions): Prom
   try {
     // A bounded wait even for an injected fetch that ignores the signal.
     const response = await Promise.race([
-      options.fetch(url, {
+      fetch(url, {
         method: 'GET',
         redirect: 'manual',
         signal: controller.signal,
@@ -89,13 +192,7 @@ export async function fetchJson(url: string, options: BoundedFetchOptions): Prom
       }),
     ]);
     if (bytes === 'too_large') return { ok: false, reason: 'too_large' };
-    let json: unknown;
-    try {
-      json = JSON.parse(decoder.decode(bytes));
-    } catch (error) {
-      return { ok: false, reason: 'invalid_json', error };
-    }
-    return { ok: true, json, durationMs: Math.max(0, Date.now() - started) };
+    return parseJson(bytes, started);
   } catch (error) {
     return { ok: false, reason: timedOut ? 'timeout' : 'network', error };
   } finally {

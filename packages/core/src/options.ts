@@ -118,7 +118,10 @@ export interface EntraValidatorBaseOptions {
   clock?: () => number;
   /** Cache of verified tokens, keyed by the whole token: `{ max }` or `false`. Default `{ max: 5000 }`. */
   tokenCache?: { max?: number } | false;
-  /** The `fetch` used for discovery and keys. Default the global `fetch`. */
+  /**
+   * The `fetch` used for discovery and keys. Default: on Node, `node:http(s)` (one connection per
+   * fetch); elsewhere the global `fetch`.
+   */
   fetch?: (input: string, init?: RequestInit) => Promise<Response>;
   /** Receives key fetches, refreshes, stale keys served and rejections. Never a token. */
   onEvent?: (event: EntraEvent) => void;
@@ -169,7 +172,8 @@ export interface ResolvedOptions {
   jwks: Required<EntraJwksOptions>;
   clock: () => number;
   tokenCacheMax: number;
-  fetch: (input: string, init?: RequestInit) => Promise<Response>;
+  /** `undefined`: the runtime's own transport. */
+  fetch: ((input: string, init?: RequestInit) => Promise<Response>) | undefined;
   onEvent: ((event: EntraEvent) => void) | undefined;
 }
 
@@ -490,7 +494,7 @@ export function resolveOptions(input: EntraValidatorOptions): ResolvedOptions {
     jwks,
     clock: options.clock ?? Date.now,
     tokenCacheMax,
-    fetch: options.fetch ?? ((input, init) => globalThis.fetch(input, init)),
+    fetch: options.fetch,
     onEvent: options.onEvent,
   };
 }

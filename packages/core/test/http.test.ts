@@ -1,5 +1,6 @@
-import { describe, expect, test } from 'vitest';
+import { afterEach, describe, expect, test } from 'vitest';
 import { fetchJson } from '../src/http.js';
+import { useMockEntra } from './helpers.js';
 
 const limits = { timeoutMs: 200, maxResponseBytes: 64 };
 const using = (fetch: (url: string, init?: RequestInit) => Promise<Response>) => ({ ...limits, fetch });
@@ -128,5 +129,45 @@ describe('fetchJson', () => {
       }),
     );
     expect(r).toMatchObject({ ok: false, reason: 'network' });
+  });
+});
+
+describe('fetchJson without a fetch option: node:http(s), with the same outcomes as fetch', () => {
+  const { entra } = useMockEntra();
+  const node = { timeoutMs: 300, maxResponseBytes: 4096, fetch: undefined };
+  const viaFetch = { ...node, fetch: (url: string, init?: RequestInit) => globalThis.fetch(url, init) };
+  const keysUrl = () => `${entra().authority}/${entra().tenantId}/discovery/v2.0/keys`;
+
+  afterEach(() => entra().setFault(null));
+
+  test('a key set: fetched over node:http, no fetch involved', async () => {
+    const before = entra().requestCount();
+    const r = await fetchJson(keysUrl(), { ...node, maxResponseBytes: 1 << 20 });
+    expect(r).toMatchObject({ ok: true, json: { keys: expect.any(Array) } });
+    expect(entra().requestCount()).toBe(before + 1);
+  });
+
+  test.each([
+    ['slow', { delayMs: 2000 }, 'timeout'],
+    ['huge', {}, 'too_large'],
+    ['endless', {}, 'too_large'],
+    ['redirect', {}, 'redirect'],
+    ['status', { status: 500 }, 'status'],
+    ['garbage', {}, 'invalid_json'],
+  ] as const)('fault %s: %j → %s, as through fetch', async (fault, options, reason) => {
+    entra().setFault(fault, options);
+    const [ours, theirs] = [await fetchJson(keysUrl(), node), await fetchJson(keysUrl(), viaFetch)];
+    expect(ours).toMatchObject({ ok: false, reason });
+    expect(theirs).toMatchObject({ ok: false, reason });
+  });
+
+  test('down, an unreachable port and an invalid URL are network failures', async () => {
+    entra().setFault('down');
+    const down = await fetchJson(keysUrl(), node);
+    expect(down.ok).toBe(false);
+    expect((await fetchJson(keysUrl(), viaFetch)).ok).toBe(false);
+    entra().setFault(null);
+    expect(await fetchJson('http://127.0.0.1:1/keys', node)).toMatchObject({ ok: false, reason: 'network' });
+    expect(await fetchJson('not a url', node)).toMatchObject({ ok: false, reason: 'network' });
   });
 });

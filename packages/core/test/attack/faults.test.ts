@@ -451,58 +451,67 @@ describe('huge and endless bodies', () => {
 });
 
 describe('compressed bodies', () => {
-  test('a gzip bomb (64 MiB of spaces in a small body) is cut at the size cap, memory flat', async () => {
-    const bomb = gzipSync(Buffer.alloc(64 << 20, 0x20));
-    expect(bomb.length).toBeLessThan(1 << 20); // under the cap as sent: only the inflated size exceeds it
-    let served = 0;
-    const server = await startServer((req, res) => {
-      const base = `http://127.0.0.1:${(req.socket.localPort as number).toString()}`;
-      if (req.url === '/z/v2.0/.well-known/openid-configuration') {
-        res.writeHead(200, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ issuer: `${base}/z/v2.0`, jwks_uri: `${base}/z/keys` }));
-        return;
-      }
-      served++;
-      res.writeHead(200, {
-        'content-type': 'application/json',
-        'content-encoding': 'gzip',
-        'content-length': bomb.length,
+  // The default transport (node:http) asks for no compression and inflates nothing: the bomb is
+  // refused as not JSON. fetch inflates whatever it is sent: cut at the size cap.
+  test.each([
+    ['node:http (default)', undefined, 'invalid_json'],
+    ['fetch', (url: string, init?: RequestInit) => globalThis.fetch(url, init), 'too_large'],
+  ] as const)(
+    'a gzip bomb (64 MiB of spaces in a small body) through %s: refused (%s), memory flat',
+    async (_name, fetch, reason) => {
+      const bomb = gzipSync(Buffer.alloc(64 << 20, 0x20));
+      expect(bomb.length).toBeLessThan(1 << 20); // under the cap as sent: only the inflated size exceeds it
+      let served = 0;
+      const server = await startServer((req, res) => {
+        const base = `http://127.0.0.1:${(req.socket.localPort as number).toString()}`;
+        if (req.url === '/z/v2.0/.well-known/openid-configuration') {
+          res.writeHead(200, { 'content-type': 'application/json' });
+          res.end(JSON.stringify({ issuer: `${base}/z/v2.0`, jwks_uri: `${base}/z/keys` }));
+          return;
+        }
+        served++;
+        res.writeHead(200, {
+          'content-type': 'application/json',
+          'content-encoding': 'gzip',
+          'content-length': bomb.length,
+        });
+        res.end(bomb);
       });
-      res.end(bomb);
-    });
-    try {
-      const events: EntraEvent[] = [];
-      const validator = createEntraValidator({
-        tenantId: entra().tenantId,
-        audience: 'api://bomb',
-        discoveryUrl: `${server.url}/z/v2.0/.well-known/openid-configuration`,
-        clock: clock.fn,
-        jwks: { cooldownSeconds: 1 },
-        onEvent: (e) => events.push(e),
-      });
-      const token = original();
-      const gc = collector();
-      expect(await codeOf(validator.verify(token))).toBe('keys_unavailable');
-      const before = await settledMemory(gc);
-      for (let i = 0; i < 30; i++) {
-        clock.advance(1);
+      try {
+        const events: EntraEvent[] = [];
+        const validator = createEntraValidator({
+          tenantId: entra().tenantId,
+          audience: 'api://bomb',
+          discoveryUrl: `${server.url}/z/v2.0/.well-known/openid-configuration`,
+          clock: clock.fn,
+          jwks: { cooldownSeconds: 1 },
+          onEvent: (e) => events.push(e),
+          ...(fetch === undefined ? {} : { fetch }),
+        });
+        const token = original();
+        const gc = collector();
         expect(await codeOf(validator.verify(token))).toBe('keys_unavailable');
+        const before = await settledMemory(gc);
+        for (let i = 0; i < 30; i++) {
+          clock.advance(1);
+          expect(await codeOf(validator.verify(token))).toBe('keys_unavailable');
+        }
+        const after = await settledMemory(gc);
+        expect(served).toBe(31);
+        const failures = events.filter((e) => e.type === 'keys_fetch_failed');
+        expect(failures.length).toBe(31);
+        for (const f of failures) expect(f).toMatchObject({ reason });
+        if (before !== undefined && after !== undefined) {
+          // Each attempt inflates up to the 1 MiB cap: a body kept per attempt would add 30 MiB.
+          const growth = after - before;
+          expect(growth, `grew ${(growth / 2 ** 20).toFixed(1)} MiB`).toBeLessThan(16 * 2 ** 20);
+        } // else: no way to collect garbage here (see collector()), so the delta would not mean a leak.
+        validator.close();
+      } finally {
+        await server.close();
       }
-      const after = await settledMemory(gc);
-      expect(served).toBe(31);
-      const failures = events.filter((e) => e.type === 'keys_fetch_failed');
-      expect(failures.length).toBe(31);
-      for (const f of failures) expect(f).toMatchObject({ reason: 'too_large' });
-      if (before !== undefined && after !== undefined) {
-        // Each attempt inflates up to the 1 MiB cap: a body kept per attempt would add 30 MiB.
-        const growth = after - before;
-        expect(growth, `grew ${(growth / 2 ** 20).toFixed(1)} MiB`).toBeLessThan(16 * 2 ** 20);
-      } // else: no way to collect garbage here (see collector()), so the delta would not mean a leak.
-      validator.close();
-    } finally {
-      await server.close();
-    }
-  });
+    },
+  );
 });
 
 describe('redirects and foreign key-set locations', () => {

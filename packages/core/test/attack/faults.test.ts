@@ -454,11 +454,11 @@ describe('compressed bodies', () => {
   // The default transport (node:http) asks for no compression and inflates nothing: the bomb is
   // refused as not JSON. fetch inflates whatever it is sent: cut at the size cap.
   test.each([
-    ['node:http (default)', undefined, 'invalid_json'],
-    ['fetch', (url: string, init?: RequestInit) => globalThis.fetch(url, init), 'too_large'],
+    ['node:http (default)', 'invalid_json', undefined],
+    ['fetch', 'too_large', (url: string, init?: RequestInit) => globalThis.fetch(url, init)],
   ] as const)(
     'a gzip bomb (64 MiB of spaces in a small body) through %s: refused (%s), memory flat',
-    async (_name, fetch, reason) => {
+    async (_name, reason, fetch) => {
       const bomb = gzipSync(Buffer.alloc(64 << 20, 0x20));
       expect(bomb.length).toBeLessThan(1 << 20); // under the cap as sent: only the inflated size exceeds it
       let served = 0;

@@ -211,7 +211,8 @@ export async function runMicro(
     validator: { authenticate(h: string): Promise<unknown> };
   };
   const hot = valid.slice(0, 100);
-  for (const token of hot) await cached.verify(token);
+  // Twice: a token is cached on its second verification.
+  for (const token of [...hot, ...hot]) await cached.verify(token);
   cases.push({
     id: 'ours-cache-hit',
     label: '@org/entra-core, verified-token cache hit',

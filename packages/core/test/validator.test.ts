@@ -329,10 +329,12 @@ describe('header and signature', () => {
 });
 
 describe('the verified-token cache', () => {
-  test('a repeated token returns the same frozen principal without a signature check', async () => {
+  test('a token verified twice is cached: the same frozen principal after, without a signature check', async () => {
     const { validator } = validatorFor(entra(), clock);
     const token = entra().createToken();
+    const once = await validator.verify(token);
     const first = await validator.verify(token);
+    expect(first).not.toBe(once); // the first verification only marks the token as seen
     const second = await validator.verify(token);
     expect(second).toBe(first);
     expect(() => {
@@ -375,6 +377,7 @@ describe('the verified-token cache', () => {
   test('a token that ends like a cached one (same signature, other payload) is verified, not served', async () => {
     const { validator } = validatorFor(entra(), clock);
     const token = entra().createToken({ scp: 'Orders.Read' });
+    await validator.verify(token);
     const cached = await validator.verify(token);
     const [header, , signature] = token.split('.');
     const forgedPayload = Buffer.from(JSON.stringify({ ...cached.claims, scp: 'Admin' })).toString(
@@ -391,6 +394,7 @@ describe('the verified-token cache', () => {
   test('authenticate serves a cached token however the header spells the scheme, and checks the rest as before', async () => {
     const { validator } = validatorFor(entra(), clock);
     const token = entra().createToken();
+    await validator.verify(token);
     const first = await validator.verify(token);
     for (const header of [
       `Bearer ${token}`,
@@ -414,10 +418,27 @@ describe('the verified-token cache', () => {
   test('the cache is bounded', async () => {
     const { validator } = validatorFor(entra(), clock, { tokenCache: { max: 2 } });
     const tokens = [1, 2, 3].map((i) => entra().createToken({ uti: `u${i}` }));
-    const first = await validator.verify(tokens[0] as string);
-    await validator.verify(tokens[1] as string);
-    await validator.verify(tokens[2] as string);
+    const twice = async (token: string) => {
+      await validator.verify(token);
+      return validator.verify(token);
+    };
+    const first = await twice(tokens[0] as string);
+    expect(await validator.verify(tokens[0] as string)).toBe(first);
+    await twice(tokens[1] as string);
+    await twice(tokens[2] as string);
     expect(await validator.verify(tokens[0] as string)).not.toBe(first);
+  });
+
+  test('tokens that do not come back are never cached (a window of max distinct tokens)', async () => {
+    const { validator } = validatorFor(entra(), clock, { tokenCache: { max: 2 } });
+    const [a, b, c] = [1, 2, 3].map((i) => entra().createToken({ uti: `w${i}` })) as [string, string, string];
+    await validator.verify(a);
+    await validator.verify(b);
+    await validator.verify(c); // the window is full: what was seen once is forgotten
+    const again = await validator.verify(a);
+    expect(await validator.verify(a)).not.toBe(again); // its second sighting in the window: verified, and cached
+    const cachedA = await validator.verify(a);
+    expect(await validator.verify(a)).toBe(cachedA);
   });
 });
 

@@ -693,9 +693,10 @@ describe('rotation and removal', () => {
     const token = original();
     const byExtra = entra().createToken({ uti: 'extra' }, { kid: extra, expiresIn: 86400 });
     expect(await codeOf(validator.verify(byExtra))).toBe('ok');
+    const cachedPrincipal = await validator.verify(byExtra); // a second verification caches it
     entra().removeKey(extra);
     clock.advance(61);
-    expect(await codeOf(validator.verify(byExtra))).toBe('ok'); // overdue: still cached, a refresh starts
+    expect(await validator.verify(byExtra)).toBe(cachedPrincipal); // overdue: still cached, a refresh starts
     await waitFor(() => events.some((e) => e.type === 'keys_fetched' && e.trigger === 'refresh'));
     expect(await codeOf(validator.verify(byExtra))).toBe('unknown_signing_key');
     expect(await codeOf(validator.verify(token))).toBe('ok');
@@ -719,6 +720,7 @@ describe('rotation and removal', () => {
       );
     const old = sign(before);
     expect(await codeOf(validator.verify(old))).toBe('ok');
+    expect(await validator.verify(old)).toBe(await validator.verify(old)); // cached from the second
     entra().removeKey('reused');
     entra().addRawJwk({ ...after.jwk, use: 'sig', kid: 'reused' });
     clock.advance(61);

@@ -133,7 +133,9 @@ async function runFor(c: MicroCase, ms: number): Promise<number> {
   let n = 16;
   let spent = 0;
   let calls = 0;
-  let start = 0;
+  // Half a pool away from where the measured batches start: a token seen in the warm-up and again
+  // moments later would be admitted to the verified-token cache, which admits on a second sighting.
+  let start = Math.floor(c.inputs.length / 2);
   while (spent < ms) {
     const t0 = performance.now();
     await batch(c, n, start);

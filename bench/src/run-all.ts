@@ -79,7 +79,7 @@ async function main(): Promise<void> {
   const started = performance.now();
   const entra = await createMockEntra();
   try {
-    const valid = envNumber('BENCH_TOKENS', 6000);
+    const valid = envNumber('BENCH_TOKENS', 12000);
     log(`minting ${valid + 100 + 3 * 300} tokens`);
     const t0 = performance.now();
     const tokens = mintTokenSets(entra, { valid, rejected: 300 });

@@ -152,14 +152,14 @@ export function createContender(id: ContenderId, setup: PeerSetup): Contender {
     case 'ours':
       return ours(id, '@org/entra-core (node:crypto)', core, validatorOptions(kit, { tokenCache: false }));
     case 'ours-cache-miss': {
-      // The default cache (5000 entries) when the cycled pool is larger, so every call misses,
-      // inserts and evicts with the default's live heap; a smaller cache for small test pools.
+      // The default cache (5000 entries) when the cycled pool is more than twice as large, so every call misses
+      // (and its doorkeeper admits none of them); a smaller cache for small test pools.
       const pool = setup.pool ?? 0;
       return ours(
         id,
         '@org/entra-core, default cache on, every call a miss',
         core,
-        validatorOptions(kit, pool > 5000 ? {} : { tokenCache: { max: Math.max(1, Math.floor(pool / 2)) } }),
+        validatorOptions(kit, pool > 10000 ? {} : { tokenCache: { max: Math.max(1, Math.floor(pool / 4)) } }),
       );
     }
     case 'ours-cached':

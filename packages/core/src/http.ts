@@ -4,7 +4,9 @@
  *
  * Transport: the `fetch` option when one is given; otherwise, on Node, `node:http` / `node:https`
  * (found through `process.getBuiltinModule`, no static import): the global `fetch` loads undici on
- * first use, which costs a cold start tens of milliseconds; elsewhere, the global `fetch`.
+ * first use, which costs a cold start tens of milliseconds; elsewhere, the global `fetch`. A global
+ * `fetch` replaced after this module loaded (a test's stub) is honoured, and `get` is looked up on
+ * the module at each call, so interceptors that patch `node:http` (nock, msw) see the requests.
  */
 import type { FetchFailureReason } from './events.js';
 import { builtin } from './runtime.js';
@@ -84,20 +86,23 @@ type NodeGet = (
   callback: (response: NodeResponse) => void,
 ) => NodeRequest;
 
-const nodeGets = new Map<string, NodeGet | undefined>();
+type NodeHttpModule = { get?: NodeGet };
 
-/** `get` of `node:http` or `node:https` for a URL's protocol, when the runtime has them. */
-function nodeGetFor(protocol: string): NodeGet | undefined {
-  if (!nodeGets.has(protocol)) {
+const nodeModules = new Map<string, NodeHttpModule | undefined>();
+const fetchAtLoad = (globalThis as { fetch?: unknown }).fetch;
+
+/** `node:http` or `node:https` for a URL's protocol, when the runtime has them. */
+function nodeModuleFor(protocol: string): NodeHttpModule | undefined {
+  if (!nodeModules.has(protocol)) {
     const name = protocol === 'https:' ? 'node:https' : protocol === 'http:' ? 'node:http' : undefined;
-    const mod = name === undefined ? undefined : builtin<{ get?: NodeGet }>(name);
-    nodeGets.set(protocol, typeof mod?.get === 'function' ? mod.get.bind(mod) : undefined);
+    nodeModules.set(protocol, name === undefined ? undefined : builtin<NodeHttpModule>(name));
   }
-  return nodeGets.get(protocol);
+  const mod = nodeModules.get(protocol);
+  return typeof mod?.get === 'function' ? mod : undefined;
 }
 
 /** The same GET over `node:http(s)`: one connection (no agent, nothing kept alive), same limits. */
-function getWithNode(get: NodeGet, url: URL, options: BoundedFetchOptions): Promise<FetchResult> {
+function getWithNode(mod: NodeHttpModule, url: URL, options: BoundedFetchOptions): Promise<FetchResult> {
   const started = Date.now();
   return new Promise<FetchResult>((resolve) => {
     let request: NodeRequest | undefined;
@@ -112,25 +117,29 @@ function getWithNode(get: NodeGet, url: URL, options: BoundedFetchOptions): Prom
     const timer = setTimeout(() => finish({ ok: false, reason: 'timeout' }), options.timeoutMs);
     (timer as { unref?: () => void }).unref?.();
     try {
-      request = get(url, { headers: { accept: 'application/json' }, agent: false }, (response) => {
-        const status = response.statusCode ?? 0;
-        if (status >= 300 && status < 400) return finish({ ok: false, reason: 'redirect', status });
-        if (status !== 200) return finish({ ok: false, reason: 'status', status });
-        const declared = Number(response.headers['content-length']);
-        if (Number.isFinite(declared) && declared > options.maxResponseBytes) {
-          return finish({ ok: false, reason: 'too_large' });
-        }
-        const chunks: Uint8Array[] = [];
-        let total = 0;
-        response.on('data', (chunk) => {
-          total += chunk.byteLength;
-          if (total > options.maxResponseBytes) finish({ ok: false, reason: 'too_large' });
-          else chunks.push(chunk);
-        });
-        response.on('end', () => finish(parseJson(concat(chunks, total), started)));
-        response.on('error', (error) => finish({ ok: false, reason: 'network', error }));
-        response.on('close', () => finish({ ok: false, reason: 'network' }));
-      });
+      request = (mod as Required<NodeHttpModule>).get(
+        url,
+        { headers: { accept: 'application/json' }, agent: false },
+        (response) => {
+          const status = response.statusCode ?? 0;
+          if (status >= 300 && status < 400) return finish({ ok: false, reason: 'redirect', status });
+          if (status !== 200) return finish({ ok: false, reason: 'status', status });
+          const declared = Number(response.headers['content-length']);
+          if (Number.isFinite(declared) && declared > options.maxResponseBytes) {
+            return finish({ ok: false, reason: 'too_large' });
+          }
+          const chunks: Uint8Array[] = [];
+          let total = 0;
+          response.on('data', (chunk) => {
+            total += chunk.byteLength;
+            if (total > options.maxResponseBytes) finish({ ok: false, reason: 'too_large' });
+            else chunks.push(chunk);
+          });
+          response.on('end', () => finish(parseJson(concat(chunks, total), started)));
+          response.on('error', (error) => finish({ ok: false, reason: 'network', error }));
+          response.on('close', () => finish({ ok: false, reason: 'network' }));
+        },
+      );
       request.on('error', (error) => finish({ ok: false, reason: 'network', error }));
     } catch (error) {
       finish({ ok: false, reason: 'network', error });
@@ -140,15 +149,15 @@ function getWithNode(get: NodeGet, url: URL, options: BoundedFetchOptions): Prom
 
 /** Fetches a JSON document within the limits; reports why it failed instead of throwing. */
 export async function fetchJson(url: string, options: BoundedFetchOptions): Promise<FetchResult> {
-  if (options.fetch === undefined) {
+  if (options.fetch === undefined && (globalThis as { fetch?: unknown }).fetch === fetchAtLoad) {
     let parsed: URL;
     try {
       parsed = new URL(url);
     } catch (error) {
       return { ok: false, reason: 'network', error };
     }
-    const get = nodeGetFor(parsed.protocol);
-    if (get !== undefined) return getWithNode(get, parsed, options);
+    const mod = nodeModuleFor(parsed.protocol);
+    if (mod !== undefined) return getWithNode(mod, parsed, options);
   }
   const fetch = options.fetch ?? ((input: string, init?: RequestInit) => globalThis.fetch(input, init));
   const started = Date.now();

@@ -1,4 +1,5 @@
-import { afterEach, describe, expect, test } from 'vitest';
+import http from 'node:http';
+import { afterEach, describe, expect, test, vi } from 'vitest';
 import { fetchJson } from '../src/http.js';
 import { useMockEntra } from './helpers.js';
 
@@ -140,11 +141,31 @@ describe('fetchJson without a fetch option: node:http(s), with the same outcomes
 
   afterEach(() => entra().setFault(null));
 
-  test('a key set: fetched over node:http, no fetch involved', async () => {
+  test('a key set: fetched over node:http (looked up at each call, as interceptors patch it)', async () => {
     const before = entra().requestCount();
-    const r = await fetchJson(keysUrl(), { ...node, maxResponseBytes: 1 << 20 });
-    expect(r).toMatchObject({ ok: true, json: { keys: expect.any(Array) } });
+    const get = vi.spyOn(http, 'get');
+    try {
+      const r = await fetchJson(keysUrl(), { ...node, maxResponseBytes: 1 << 20 });
+      expect(r).toMatchObject({ ok: true, json: { keys: expect.any(Array) } });
+      expect(get).toHaveBeenCalledTimes(1);
+    } finally {
+      get.mockRestore();
+    }
     expect(entra().requestCount()).toBe(before + 1);
+  });
+
+  test('a global fetch replaced after load (a test stub) is used instead', async () => {
+    const urls: string[] = [];
+    vi.stubGlobal('fetch', async (url: string) => {
+      urls.push(url);
+      return Response.json({ stub: true });
+    });
+    try {
+      expect(await fetchJson(keysUrl(), node)).toMatchObject({ ok: true, json: { stub: true } });
+      expect(urls).toEqual([keysUrl()]);
+    } finally {
+      vi.unstubAllGlobals();
+    }
   });
 
   test.each([

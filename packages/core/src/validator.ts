@@ -189,9 +189,14 @@ class Validator implements EntraValidator {
   }
 
   verify(token: string): Promise<EntraPrincipal> {
+    return this.settle(token, true);
+  }
+
+  /** Runs a verification and turns its outcome into a promise; `lookUp: false` when the cache was just asked. */
+  private settle(token: string, lookUp: boolean): Promise<EntraPrincipal> {
     let result: EntraPrincipal | Promise<EntraPrincipal>;
     try {
-      result = this.run(token);
+      result = this.run(token, lookUp);
     } catch (error) {
       return Promise.reject(this.rejected(error));
     }
@@ -203,10 +208,15 @@ class Validator implements EntraValidator {
   authenticate(authorization: string | readonly string[] | null | undefined): Promise<EntraPrincipal> {
     // A token presented again (as clients do for its whole lifetime) is answered from the cache
     // before the header's characters are checked one by one: a cached token passed those checks.
+    // When the candidate misses, the token extracted below is the same string: not asked again.
+    let asked = false;
     if (typeof authorization === 'string') {
       const candidate = bearerCandidate(authorization);
-      const hit = candidate === undefined ? undefined : this.cached(candidate);
-      if (hit !== undefined) return Promise.resolve(hit);
+      if (candidate !== undefined) {
+        const hit = this.cached(candidate);
+        if (hit !== undefined) return Promise.resolve(hit);
+        asked = true;
+      }
     }
     let token: string;
     try {
@@ -214,7 +224,7 @@ class Validator implements EntraValidator {
     } catch (error) {
       return Promise.reject(this.rejected(error));
     }
-    return this.verify(token);
+    return this.settle(token, !asked);
   }
 
   async warmUp(): Promise<void> {
@@ -287,8 +297,8 @@ class Validator implements EntraValidator {
   }
 
   /** The hot path: synchronous when the token is cached, or its key is, and crypto is native. */
-  private run(token: string): EntraPrincipal | Promise<EntraPrincipal> {
-    if (typeof token === 'string') {
+  private run(token: string, lookUp: boolean): EntraPrincipal | Promise<EntraPrincipal> {
+    if (lookUp && typeof token === 'string') {
       const hit = this.cached(token);
       if (hit !== undefined) return hit;
     }

@@ -4,9 +4,10 @@
  *
  * Transport: the `fetch` option when one is given; otherwise, on Node, `node:http` / `node:https`
  * (found through `process.getBuiltinModule`, no static import): the global `fetch` loads undici on
- * first use, which costs a cold start tens of milliseconds; elsewhere, the global `fetch`. A global
- * `fetch` replaced after this module loaded (a test's stub) is honoured, and `get` is looked up on
- * the module at each call, so interceptors that patch `node:http` (nock, msw) see the requests.
+ * first use, which costs a cold start tens of milliseconds; elsewhere, the global `fetch`. Only
+ * Node's own global `fetch` is bypassed: one that a test or a library put in its place (a stub,
+ * msw), whenever it was installed, is used. `get` is looked up on the module at each call, so
+ * interceptors that patch `node:http` (nock) see the requests too.
  */
 import type { FetchFailureReason } from './events.js';
 import { builtin } from './runtime.js';
@@ -89,7 +90,21 @@ type NodeGet = (
 type NodeHttpModule = { get?: NodeGet };
 
 const nodeModules = new Map<string, NodeHttpModule | undefined>();
-const fetchAtLoad = (globalThis as { fetch?: unknown }).fetch;
+
+/**
+ * True when the global `fetch` is Node's own: its source is Node's lazy loader of the bundled
+ * undici. Anything else (a stub, an interceptor, another runtime's fetch) is used as it is. If a
+ * Node release words it otherwise, the global `fetch` is used: slower to start, never wrong.
+ */
+function isNodesOwnFetch(): boolean {
+  const fetch = (globalThis as { fetch?: unknown }).fetch;
+  if (typeof fetch !== 'function') return false;
+  try {
+    return Function.prototype.toString.call(fetch).includes('internal/deps/undici');
+  } catch {
+    return false;
+  }
+}
 
 /** `node:http` or `node:https` for a URL's protocol, when the runtime has them. */
 function nodeModuleFor(protocol: string): NodeHttpModule | undefined {
@@ -149,7 +164,7 @@ function getWithNode(mod: NodeHttpModule, url: URL, options: BoundedFetchOptions
 
 /** Fetches a JSON document within the limits; reports why it failed instead of throwing. */
 export async function fetchJson(url: string, options: BoundedFetchOptions): Promise<FetchResult> {
-  if (options.fetch === undefined && (globalThis as { fetch?: unknown }).fetch === fetchAtLoad) {
+  if (options.fetch === undefined && isNodesOwnFetch()) {
     let parsed: URL;
     try {
       parsed = new URL(url);

@@ -154,7 +154,7 @@ describe('fetchJson without a fetch option: node:http(s), with the same outcomes
     expect(entra().requestCount()).toBe(before + 1);
   });
 
-  test('a global fetch replaced after load (a test stub) is used instead', async () => {
+  test("a global fetch that is not Node's own (a test stub) is used instead", async () => {
     const urls: string[] = [];
     vi.stubGlobal('fetch', async (url: string) => {
       urls.push(url);

@@ -87,9 +87,11 @@ type NodeGet = (
   callback: (response: NodeResponse) => void,
 ) => NodeRequest;
 
-type NodeHttpModule = { get?: NodeGet };
+interface NodeHttpModule {
+  readonly get: NodeGet;
+}
 
-const nodeModules = new Map<string, NodeHttpModule | undefined>();
+const nodeModules = new Map<string, Partial<NodeHttpModule> | undefined>();
 
 /**
  * True when the global `fetch` is Node's own: its source is Node's lazy loader of the bundled
@@ -110,10 +112,10 @@ function isNodesOwnFetch(): boolean {
 function nodeModuleFor(protocol: string): NodeHttpModule | undefined {
   if (!nodeModules.has(protocol)) {
     const name = protocol === 'https:' ? 'node:https' : protocol === 'http:' ? 'node:http' : undefined;
-    nodeModules.set(protocol, name === undefined ? undefined : builtin<NodeHttpModule>(name));
+    nodeModules.set(protocol, name === undefined ? undefined : builtin<Partial<NodeHttpModule>>(name));
   }
   const mod = nodeModules.get(protocol);
-  return typeof mod?.get === 'function' ? mod : undefined;
+  return typeof mod?.get === 'function' ? (mod as NodeHttpModule) : undefined;
 }
 
 /** The same GET over `node:http(s)`: one connection (no agent, nothing kept alive), same limits. */
@@ -132,29 +134,25 @@ function getWithNode(mod: NodeHttpModule, url: URL, options: BoundedFetchOptions
     const timer = setTimeout(() => finish({ ok: false, reason: 'timeout' }), options.timeoutMs);
     (timer as { unref?: () => void }).unref?.();
     try {
-      request = (mod as Required<NodeHttpModule>).get(
-        url,
-        { headers: { accept: 'application/json' }, agent: false },
-        (response) => {
-          const status = response.statusCode ?? 0;
-          if (status >= 300 && status < 400) return finish({ ok: false, reason: 'redirect', status });
-          if (status !== 200) return finish({ ok: false, reason: 'status', status });
-          const declared = Number(response.headers['content-length']);
-          if (Number.isFinite(declared) && declared > options.maxResponseBytes) {
-            return finish({ ok: false, reason: 'too_large' });
-          }
-          const chunks: Uint8Array[] = [];
-          let total = 0;
-          response.on('data', (chunk) => {
-            total += chunk.byteLength;
-            if (total > options.maxResponseBytes) finish({ ok: false, reason: 'too_large' });
-            else chunks.push(chunk);
-          });
-          response.on('end', () => finish(parseJson(concat(chunks, total), started)));
-          response.on('error', (error) => finish({ ok: false, reason: 'network', error }));
-          response.on('close', () => finish({ ok: false, reason: 'network' }));
-        },
-      );
+      request = mod.get(url, { headers: { accept: 'application/json' }, agent: false }, (response) => {
+        const status = response.statusCode ?? 0;
+        if (status >= 300 && status < 400) return finish({ ok: false, reason: 'redirect', status });
+        if (status !== 200) return finish({ ok: false, reason: 'status', status });
+        const declared = Number(response.headers['content-length']);
+        if (Number.isFinite(declared) && declared > options.maxResponseBytes) {
+          return finish({ ok: false, reason: 'too_large' });
+        }
+        const chunks: Uint8Array[] = [];
+        let total = 0;
+        response.on('data', (chunk) => {
+          total += chunk.byteLength;
+          if (total > options.maxResponseBytes) finish({ ok: false, reason: 'too_large' });
+          else chunks.push(chunk);
+        });
+        response.on('end', () => finish(parseJson(concat(chunks, total), started)));
+        response.on('error', (error) => finish({ ok: false, reason: 'network', error }));
+        response.on('close', () => finish({ ok: false, reason: 'network' }));
+      });
       request.on('error', (error) => finish({ ok: false, reason: 'network', error }));
     } catch (error) {
       finish({ ok: false, reason: 'network', error });

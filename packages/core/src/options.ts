@@ -120,7 +120,8 @@ export interface EntraValidatorBaseOptions {
   tokenCache?: { max?: number } | false;
   /**
    * The `fetch` used for discovery and keys. Default: on Node, `node:http(s)` (one connection per
-   * fetch); elsewhere the global `fetch`.
+   * fetch), unless the global `fetch` was replaced (a stub, an interceptor), which is then used;
+   * elsewhere the global `fetch`.
    */
   fetch?: (input: string, init?: RequestInit) => Promise<Response>;
   /** Receives key fetches, refreshes, stale keys served and rejections. Never a token. */

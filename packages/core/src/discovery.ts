@@ -4,7 +4,7 @@
  */
 import type { IssuerRule } from './authority.js';
 import { EntraAuthError } from './errors.js';
-import { type EntraEvent, emit, type FetchFailureReason } from './events.js';
+import { type EntraEventListener, emit, type FetchFailureReason } from './events.js';
 import { type BoundedFetchOptions, fetchJson } from './http.js';
 import { isTrustedUrl } from './options.js';
 
@@ -21,7 +21,7 @@ export interface MetadataContext {
   readonly clock: () => number;
   /** Minimum gap between two attempts after a failure. */
   readonly retryAfterMs: number;
-  readonly onEvent: ((event: EntraEvent) => void) | undefined;
+  readonly onEvent: EntraEventListener | undefined;
 }
 
 /** A failure to obtain metadata; `invalid_document` means a configuration problem, not an outage. */
@@ -146,6 +146,7 @@ export class MetadataSource {
       url: this.url,
       version: this.version,
       reason: error.reason,
+      durationMs: result.durationMs,
     });
     throw unavailable(error, this.ctx.retryAfterMs);
   }

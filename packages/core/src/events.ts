@@ -29,6 +29,8 @@ export type EntraEvent =
       url: string;
       version: '1.0' | '2.0';
       reason: FetchFailureReason;
+      /** How long the attempt took, in milliseconds. */
+      durationMs: number;
     }
   | {
       type: 'keys_fetched';
@@ -46,6 +48,8 @@ export type EntraEvent =
       jwksUri: string;
       trigger: KeyFetchTrigger;
       reason: FetchFailureReason;
+      /** How long the attempt took, in milliseconds. */
+      durationMs: number;
     }
   | {
       type: 'stale_keys_served';
@@ -58,8 +62,15 @@ export type EntraEvent =
       jwksUri: string;
     }
   | {
+      type: 'token_verified';
+      /** Wall time of the verification in milliseconds, waits for metadata and keys included. */
+      durationMs: number;
+    }
+  | {
       type: 'token_rejected';
       code: EntraAuthErrorCode;
+      /** Wall time until the refusal in milliseconds, waits for metadata and keys included. */
+      durationMs: number;
     };
 
 /**
@@ -100,11 +111,23 @@ export type FetchFailureReason =
   | 'invalid_document'
   | 'no_usable_keys';
 
-/** Calls a listener without ever letting it break verification. */
-export function emit(listener: ((event: EntraEvent) => void) | undefined, event: EntraEvent): void {
+/** The listener's type: it may be `async`; what it returns is ignored (a rejection included). */
+export type EntraEventListener = (event: EntraEvent) => void | Promise<void>;
+
+const ignore = (): void => undefined;
+
+/**
+ * Calls a listener without ever letting it affect verification: a throw is swallowed, and so is a
+ * returned promise's rejection (an `async` listener whose metrics backend is down must not become
+ * an unhandled rejection that ends the process).
+ */
+export function emit(listener: EntraEventListener | undefined, event: EntraEvent): void {
   if (listener === undefined) return;
   try {
-    listener(event);
+    const result: unknown = listener(event);
+    if (typeof result === 'object' && result !== null && typeof (result as PromiseLike<void>).then === 'function') {
+      (result as PromiseLike<void>).then(undefined, ignore);
+    }
   } catch {
     // A listener's failure is the listener's problem; verification goes on.
   }

@@ -15,7 +15,7 @@ import { isCanonicalBase64Url, own } from './codec.js';
 import { importRsaKey, type VerificationKey } from './crypto.js';
 import { unavailable } from './discovery.js';
 import { EntraAuthError } from './errors.js';
-import { type EntraEvent, emit, type FetchFailureReason, type KeyFetchTrigger } from './events.js';
+import { type EntraEventListener, emit, type FetchFailureReason, type KeyFetchTrigger } from './events.js';
 import { type BoundedFetchOptions, fetchJson } from './http.js';
 
 /** A usable signing key. `active` turns false when the key disappears from the set. */
@@ -36,7 +36,7 @@ export interface KeySetContext {
   readonly cooldownMs: number;
   readonly maxStaleMs: number;
   readonly algorithms: ReadonlySet<string>;
-  readonly onEvent: ((event: EntraEvent) => void) | undefined;
+  readonly onEvent: EntraEventListener | undefined;
 }
 
 const MIN_RSA_BYTES = 256; // 2048 bits
@@ -258,7 +258,13 @@ export class KeySet {
     }
     this.failedAt = this.ctx.clock();
     this.lastError = error;
-    emit(this.ctx.onEvent, { type: 'keys_fetch_failed', jwksUri: this.jwksUri, trigger, reason });
+    emit(this.ctx.onEvent, {
+      type: 'keys_fetch_failed',
+      jwksUri: this.jwksUri,
+      trigger,
+      reason,
+      durationMs: result.durationMs,
+    });
     throw error;
   }
 

@@ -3,7 +3,7 @@
  * `EntraConfigError` at start-up, with a message that says how to fix it.
  */
 import { EntraConfigError } from './errors.js';
-import type { EntraEvent } from './events.js';
+import type { EntraEventListener } from './events.js';
 import { GUID_RE } from './guid.js';
 
 /**
@@ -119,13 +119,12 @@ export interface EntraValidatorBaseOptions {
   /** Cache of verified tokens, keyed by the whole token: `{ max }` or `false`. Default `{ max: 5000 }`. */
   tokenCache?: { max?: number } | false;
   /**
-   * The `fetch` used for discovery and keys. Default: on Node, `node:http(s)` (one connection per
-   * fetch), unless the global `fetch` was replaced (a stub, an interceptor), which is then used;
-   * elsewhere the global `fetch`.
+   * The `fetch` used for discovery and keys. Default: the global `fetch`, looked up at each request,
+   * so a proxy set the standard way (undici's `setGlobalDispatcher`, `NODE_USE_ENV_PROXY`) carries them.
    */
   fetch?: (input: string, init?: RequestInit) => Promise<Response>;
   /** Receives key fetches, refreshes, stale keys served and rejections. Never a token. */
-  onEvent?: (event: EntraEvent) => void;
+  onEvent?: EntraEventListener;
 }
 
 /**
@@ -175,7 +174,7 @@ export interface ResolvedOptions {
   tokenCacheMax: number;
   /** `undefined`: the runtime's own transport. */
   fetch: ((input: string, init?: RequestInit) => Promise<Response>) | undefined;
-  onEvent: ((event: EntraEvent) => void) | undefined;
+  onEvent: EntraEventListener | undefined;
 }
 
 export const DEFAULT_JWKS: Readonly<Required<EntraJwksOptions>> = Object.freeze({

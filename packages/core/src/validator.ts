@@ -189,7 +189,24 @@ class Validator implements EntraValidator {
   }
 
   verify(token: string): Promise<EntraPrincipal> {
-    return this.settle(token, true);
+    if (this.o.onEvent === undefined) return this.settle(token, true);
+    const started = performance.now();
+    return this.observed(started, this.settle(token, true));
+  }
+
+  /** Reports the outcome of one verification and its wall time to `onEvent`. */
+  private observed(started: number, result: Promise<EntraPrincipal>): Promise<EntraPrincipal> {
+    const onEvent = this.o.onEvent;
+    return result.then(
+      (principal) => {
+        emit(onEvent, { type: 'token_verified', durationMs: performance.now() - started });
+        return principal;
+      },
+      (error: EntraAuthError) => {
+        emit(onEvent, { type: 'token_rejected', code: error.code, durationMs: performance.now() - started });
+        throw error;
+      },
+    );
   }
 
   /** Runs a verification and turns its outcome into a promise; `lookUp: false` when the cache was just asked. */
@@ -206,6 +223,14 @@ class Validator implements EntraValidator {
   }
 
   authenticate(authorization: string | readonly string[] | null | undefined): Promise<EntraPrincipal> {
+    if (this.o.onEvent === undefined) return this.authenticated(authorization);
+    const started = performance.now();
+    return this.observed(started, this.authenticated(authorization));
+  }
+
+  private authenticated(
+    authorization: string | readonly string[] | null | undefined,
+  ): Promise<EntraPrincipal> {
     // A token presented again (as clients do for its whole lifetime) is answered from the cache
     // before the header's characters are checked one by one: a cached token passed those checks.
     // When the candidate misses, the token extracted below is the same string: not asked again.
@@ -264,9 +289,7 @@ class Validator implements EntraValidator {
   }
 
   private rejected(error: unknown): EntraAuthError {
-    const e = isEntraAuthError(error) ? error : new EntraAuthError('malformed_token', { cause: error });
-    emit(this.o.onEvent, { type: 'token_rejected', code: e.code });
-    return e;
+    return isEntraAuthError(error) ? error : new EntraAuthError('malformed_token', { cause: error });
   }
 
   private keySet(metadata: EntraMetadata): KeySet {

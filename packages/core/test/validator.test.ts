@@ -452,7 +452,7 @@ describe('warmUp, events, errors', () => {
     expect(entra().requestCount(`/${entra().tenantId}/discovery/v2.0/keys`)).toBe(1);
     await validator.verify(entra().createToken());
     expect(entra().requestCount()).toBe(2);
-    expect(events.map((e) => e.type)).toEqual(['metadata_fetched', 'keys_fetched']);
+    expect(events.map((e) => e.type)).toEqual(['metadata_fetched', 'keys_fetched', 'token_verified']);
     expect(events[1]).toMatchObject({ type: 'keys_fetched', trigger: 'warm_up', keyCount: 1 });
   });
 
@@ -460,7 +460,11 @@ describe('warmUp, events, errors', () => {
     const { validator, events } = validatorFor(entra(), clock);
     const token = entra().createToken({}, { issuedAt: -7200, expiresIn: 3600 });
     await codeOf(validator.verify(token));
-    expect(events.at(-1)).toEqual({ type: 'token_rejected', code: 'token_expired' });
+    expect(events.at(-1)).toEqual({
+      type: 'token_rejected',
+      code: 'token_expired',
+      durationMs: expect.any(Number),
+    });
     const serialized = JSON.stringify(events);
     for (const part of token.split('.')) expect(serialized).not.toContain(part);
   });

@@ -8,7 +8,7 @@
  * validates the requirement up front (so adapters can fail at start-up) and returns a check.
  */
 import { EntraAuthError, EntraConfigError } from './errors.js';
-import type { EntraPrincipal } from './principal.js';
+import { claimsChallengeUriOf, type EntraPrincipal } from './principal.js';
 
 /**
  * How several names combine: every one of them (`all`, the default) or at least one (`any`).
@@ -67,8 +67,15 @@ function names(what: string, value: unknown, allowEmpty = false): string[] {
   return [...new Set(list as string[])];
 }
 
+/** An own property of an options object: a polluted `Object.prototype` must not loosen a requirement. */
+function option(options: object | undefined, name: string): unknown {
+  return typeof options === 'object' && options !== null && Object.hasOwn(options, name)
+    ? (options as Record<string, unknown>)[name]
+    : undefined;
+}
+
 function matchMode(options: MatchOptions | undefined): 'all' | 'any' {
-  const match = options?.match ?? 'all';
+  const match = option(options, 'match') ?? 'all';
   if (match !== 'all' && match !== 'any') throw new EntraConfigError("match must be 'all' or 'any'");
   return match;
 }
@@ -132,8 +139,8 @@ export function createScopeOrRoleCheck(requirement: ScopeOrRoleRequirement): Pri
       "requireScopeOrRole needs { scopes, roles }, e.g. { scopes: 'Orders.Read', roles: 'Orders.Read.All' }",
     );
   }
-  const scopes = names('scopes', requirement.scopes ?? [], true);
-  const roles = names('roles', requirement.roles ?? [], true);
+  const scopes = names('scopes', option(requirement, 'scopes') ?? [], true);
+  const roles = names('roles', option(requirement, 'roles') ?? [], true);
   if (scopes.length === 0 && roles.length === 0) {
     throw new EntraConfigError(
       'requireScopeOrRole needs at least one scope or role: an empty requirement would allow every token',
@@ -243,7 +250,10 @@ export function requireDelegated(principal: EntraPrincipal | undefined): void {
  * ```
  */
 export interface AuthContextOptions {
-  /** Where the client re-authenticates. Default: the public cloud's `common` authorize endpoint. */
+  /**
+   * Where the client re-authenticates. Default: the `common` authorize endpoint of the authority
+   * that issued the token, as the validator was configured (the cloud's, or `authority`'s).
+   */
   authorizationUri?: string;
 }
 
@@ -283,7 +293,10 @@ export function requireAuthContext(
   const xmsCc = Object.hasOwn(p.claims, 'xms_cc') ? p.claims.xms_cc : undefined;
   if (Array.isArray(xmsCc) && xmsCc.includes('cp1')) {
     throw new EntraAuthError('insufficient_claims', {
-      authorizationUri: options.authorizationUri ?? DEFAULT_AUTHORIZE_URI,
+      authorizationUri:
+        (option(options, 'authorizationUri') as string | undefined) ??
+        claimsChallengeUriOf(p) ??
+        DEFAULT_AUTHORIZE_URI,
       claims: toBase64(JSON.stringify({ access_token: { acrs: { essential: true, value: contextId } } })),
     });
   }

@@ -36,7 +36,8 @@ export type EntraAuthErrorCode =
   | 'client_not_allowed'
   | 'guest_not_allowed'
   | 'insufficient_claims'
-  | 'keys_unavailable';
+  | 'keys_unavailable'
+  | 'tenant_check_failed';
 
 type Challenge = 'none' | 'bare' | 'invalid_request' | 'invalid_token' | 'insufficient_scope' | 'claims';
 
@@ -141,6 +142,11 @@ const CODES: { readonly [C in EntraAuthErrorCode]: CodeInfo } = {
     challenge: 'none',
     message: 'The signing keys of the token issuer are unavailable: retry later',
   },
+  tenant_check_failed: {
+    status: 503,
+    challenge: 'none',
+    message: 'Whether the token tenant is allowed could not be decided: retry later',
+  },
 };
 
 /** The realm sent in every challenge. */
@@ -174,7 +180,7 @@ export interface EntraAuthErrorOptions {
   cause?: unknown;
   /** For `insufficient_scope`: the scopes that would satisfy the requirement (sent as `scope=`). */
   scopes?: readonly string[];
-  /** For `keys_unavailable`: seconds the client should wait (sent as `Retry-After`). */
+  /** For `keys_unavailable` and `tenant_check_failed` (503): seconds the client should wait (sent as `Retry-After`). */
   retryAfterSeconds?: number;
   /** For `insufficient_claims`: the base64 claims challenge (sent as `claims=`). */
   claims?: string;
@@ -204,7 +210,7 @@ export class EntraAuthError extends Error {
   readonly status: number;
   /** The `WWW-Authenticate` header value to send, or `undefined` when none is sent. */
   readonly wwwAuthenticate: string | undefined;
-  /** For `keys_unavailable`: the `Retry-After` value, in seconds. */
+  /** For the 503 codes (`keys_unavailable`, `tenant_check_failed`): the `Retry-After` value, in seconds. */
   readonly retryAfterSeconds: number | undefined;
   /** For `insufficient_scope`: the scopes the requirement asked for. */
   readonly requiredScopes: readonly string[] | undefined;
@@ -231,7 +237,7 @@ export class EntraAuthError extends Error {
     this.code = code;
     this.status = info.status;
     this.requiredScopes = options.scopes ? Object.freeze([...options.scopes]) : undefined;
-    this.retryAfterSeconds = code === 'keys_unavailable' ? retryAfter(options.retryAfterSeconds) : undefined;
+    this.retryAfterSeconds = info.status === 503 ? retryAfter(options.retryAfterSeconds) : undefined;
     this.wwwAuthenticate = challenge(info.challenge, message, options);
   }
 

@@ -111,8 +111,19 @@ export type FetchFailureReason =
   | 'invalid_document'
   | 'no_usable_keys';
 
-/** The listener's type: it may be `async`; what it returns is ignored (a rejection included). */
-export type EntraEventListener = (event: EntraEvent) => void | Promise<void>;
+/**
+ * The `onEvent` listener's type. It may be `async`: what it returns is ignored, a rejected promise
+ * included, and a listener that throws changes nothing about verification.
+ *
+ * @example
+ * ```ts
+ * const onEvent: EntraEventListener = async (event) => {
+ *   if (event.type === 'token_rejected') await metrics.increment('auth.rejected', { code: event.code });
+ * };
+ * const validator = createEntraValidator({ tenantId, clientId, onEvent });
+ * ```
+ */
+export type EntraEventListener = (event: EntraEvent) => unknown;
 
 const ignore = (): void => undefined;
 
@@ -125,7 +136,11 @@ export function emit(listener: EntraEventListener | undefined, event: EntraEvent
   if (listener === undefined) return;
   try {
     const result: unknown = listener(event);
-    if (typeof result === 'object' && result !== null && typeof (result as PromiseLike<void>).then === 'function') {
+    if (
+      typeof result === 'object' &&
+      result !== null &&
+      typeof (result as PromiseLike<void>).then === 'function'
+    ) {
       (result as PromiseLike<void>).then(undefined, ignore);
     }
   } catch {

@@ -30,7 +30,7 @@ export {
   errorResponse,
   isEntraAuthError,
 } from './errors.js';
-export type { EntraEvent, FetchFailureReason, KeyFetchTrigger } from './events.js';
+export type { EntraEvent, EntraEventListener, FetchFailureReason, KeyFetchTrigger } from './events.js';
 export type { DecodedToken, TokenKind } from './inspect.js';
 export { classifyToken, decodeTokenUnverified, microsoftServiceOf } from './inspect.js';
 export type { EntraOpenApiOptions, OpenApiOAuth2Scheme } from './openapi.js';

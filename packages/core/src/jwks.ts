@@ -145,6 +145,15 @@ export class KeySet {
     return true;
   }
 
+  /**
+   * True when no cached key may be used at `now`: never fetched, or past both the refresh interval
+   * and `maxStaleSeconds` (fresh keys serve for the refresh interval whatever `maxStaleSeconds` is).
+   */
+  private expired(now: number): boolean {
+    const age = now - this.fetchedAt;
+    return age > this.ctx.refreshIntervalMs && age > this.ctx.maxStaleMs;
+  }
+
   private onOverdue(now: number, age: number): void {
     if (this.failedAt > this.fetchedAt) {
       emit(this.ctx.onEvent, {
@@ -161,7 +170,7 @@ export class KeySet {
   /** The key for `kid`, fetching the set if needed and allowed. Rejects with an `EntraAuthError`. */
   async resolve(kid: string): Promise<SigningKey> {
     const now = this.ctx.clock();
-    if (now - this.fetchedAt > this.ctx.maxStaleMs) {
+    if (this.expired(now)) {
       // Nothing usable cached: this request has to wait for keys.
       await this.refreshOrThrow(this.loaded ? 'expired' : 'initial');
       const key = this.keys.get(kid);

@@ -212,6 +212,7 @@ const KNOWN_OPTIONS = new Set([
 ]);
 const JWKS_KEYS = Object.keys(DEFAULT_JWKS);
 const MULTI_TENANT = new Set(['common', 'organizations']);
+const TENANT_ALIASES = new Set(['common', 'organizations', 'consumers']);
 const DOMAIN_RE = /^(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 
 function fail(message: string): never {
@@ -269,6 +270,107 @@ function nonEmptyStrings(name: string, value: unknown, hint: string): string[] {
   return list as string[];
 }
 
+/**
+ * The own enumerable properties of an options object, on an object with no prototype: a polluted
+ * `Object.prototype` (`Object.prototype.authority = ...`) must configure nothing.
+ */
+export function ownProperties(value: object): Record<string, unknown> {
+  const out: Record<string, unknown> = Object.create(null);
+  for (const key of Object.keys(value)) out[key] = (value as Record<string, unknown>)[key];
+  return out;
+}
+
+/**
+ * Options of other libraries (passport-azure-ad, express-oauth2-jwt-bearer, jose, MSAL) that people
+ * bring along, and what to use here instead.
+ */
+const OTHER_LIBRARIES: Readonly<Record<string, string>> = {
+  tenantid: 'tenantId',
+  clientid: 'clientId',
+  audiences: 'audience',
+  identitymetadata:
+    'tenantId (discovery is derived from it) — or discoveryUrl for a custom metadata document',
+  validateissuer: 'tenantId: the issuer is always validated; for several tenants, allowedTenants',
+  issuer: 'tenantId (the issuer is read from the discovery document) — or discoveryUrl',
+  issuerbaseurl: 'authority (the base URL) and tenantId',
+  jwksuri: 'tenantId or discoveryUrl: the key set is taken from the discovery document',
+  jwksurl: 'tenantId or discoveryUrl: the key set is taken from the discovery document',
+  clockskew: 'clockToleranceSeconds',
+  clocktolerance: 'clockToleranceSeconds',
+  maxtokenage: 'maxTokenAgeSeconds',
+  tokensigningalg: 'algorithms',
+  algorithm: 'algorithms',
+  isb2c: 'discoveryUrl (the B2C policy metadata URL)',
+  policyname: 'discoveryUrl (the B2C policy metadata URL)',
+  knownauthorities: 'authority',
+  cloudinstance: 'cloud',
+  azurecloudinstance: 'cloud',
+  instance: 'authority',
+  loggingnopii: 'onEvent (events never carry a token or a claim value)',
+  logginglevel: 'onEvent',
+  timeoutduration: 'jwks.timeoutMs',
+  cachemaxage: 'jwks.refreshIntervalSeconds',
+  cooldownduration: 'jwks.cooldownSeconds',
+  passreqtocallback: 'nothing: adapters put the principal on the request',
+  scope: 'requireScopes() on the route (scopes are checked per route, not per validator)',
+  scopes: 'requireScopes() on the route (scopes are checked per route, not per validator)',
+  allowmultiaudiencesintoken: 'audience (a list)',
+};
+
+/** A few edits apart (transposed, missing or extra letters): likely a typo of a known option. */
+function closeTo(a: string, b: string): boolean {
+  if (Math.abs(a.length - b.length) > 2) return false;
+  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let diagonal = row[0] as number;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const above = row[j] as number;
+      row[j] = Math.min(above + 1, (row[j - 1] as number) + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
+      diagonal = above;
+    }
+  }
+  return (row[b.length] as number) <= 2;
+}
+
+/** The message for an unknown option: "did you mean" when it is another library's name or a typo of ours. */
+export function unknownOption(key: string, known: Iterable<string> = KNOWN_OPTIONS): string {
+  const shown = key.slice(0, 40);
+  const lower = key.toLowerCase();
+  const list = [...known];
+  const ours =
+    list.find((k) => k.toLowerCase() === lower) ?? list.find((k) => closeTo(lower, k.toLowerCase()));
+  const hint = ours === undefined ? OTHER_LIBRARIES[lower] : `'${ours}'`;
+  return hint === undefined
+    ? `Unknown option '${shown}'. Known options: ${list.join(', ')}`
+    : `Unknown option '${shown}': did you mean ${hint}? Known options: ${list.join(', ')}`;
+}
+
+/** `v2.0` or `oauth2/v2.0` after the tenant, as MSAL-style authorities sometimes carry. */
+const VERSION_TAIL = /\/(oauth2\/)?v2\.0$/i;
+
+/**
+ * An MSAL-style authority names the tenant too (`https://login.microsoftonline.com/contoso.onmicrosoft.com`):
+ * when its last path segment is the configured tenant, the base is used (never the tenant twice in
+ * the URL); when it names another tenant, that is a mistake whose fix is shown.
+ */
+function withoutTenant(authority: string, tenantId: string): string {
+  const url = new URL(authority);
+  const path = url.pathname.replace(VERSION_TAIL, '');
+  const last = path.slice(path.lastIndexOf('/') + 1).toLowerCase();
+  const base = `${url.origin}${path.slice(0, path.lastIndexOf('/'))}`;
+  if (last === tenantId) return base;
+  if (GUID_RE.test(last) || DOMAIN_RE.test(last) || TENANT_ALIASES.has(last)) {
+    fail(
+      `authority names a tenant ('${last.slice(0, 60)}') but tenantId is '${tenantId}': give the authority without a tenant, e.g. authority: '${base}', and the tenant as tenantId`,
+    );
+  }
+  if (path !== url.pathname) {
+    fail(`authority must be the base URL without a version: use authority: '${url.origin}${path}'`);
+  }
+  return authority;
+}
+
 /** Checks options and fills in defaults. Throws `EntraConfigError` on any mistake. */
 export function resolveOptions(input: EntraValidatorOptions): ResolvedOptions {
   if (typeof input !== 'object' || input === null) {
@@ -276,10 +378,9 @@ export function resolveOptions(input: EntraValidatorOptions): ResolvedOptions {
       "createEntraValidator needs an options object, for example { tenantId: '<tenant guid>', clientId: '<api client id>' }",
     );
   }
-  const options = input as EntraValidatorOptions & Record<string, unknown>;
+  const options = ownProperties(input) as EntraValidatorOptions & Record<string, unknown>;
   for (const key of Object.keys(options)) {
-    if (!KNOWN_OPTIONS.has(key))
-      fail(`Unknown option '${key.slice(0, 40)}'. Known options: ${[...KNOWN_OPTIONS].join(', ')}`);
+    if (!KNOWN_OPTIONS.has(key)) fail(unknownOption(key));
   }
 
   // Tenant
@@ -336,7 +437,7 @@ export function resolveOptions(input: EntraValidatorOptions): ResolvedOptions {
       fail(
         'authority must not contain a query string: give the base URL, e.g. https://login.microsoftonline.com',
       );
-    authority = url.href.replace(/\/+$/, '');
+    authority = withoutTenant(url.href.replace(/\/+$/, ''), tenantId);
   }
   let discoveryUrl: string | undefined;
   if (options.discoveryUrl !== undefined) {
@@ -425,10 +526,9 @@ export function resolveOptions(input: EntraValidatorOptions): ResolvedOptions {
   if (options.jwks !== undefined && (typeof options.jwks !== 'object' || options.jwks === null)) {
     fail('jwks must be an object, e.g. { refreshIntervalSeconds: 3600 }');
   }
-  const jwksIn = (options.jwks ?? {}) as Record<string, unknown>;
+  const jwksIn = ownProperties(options.jwks ?? {});
   for (const key of Object.keys(jwksIn)) {
-    if (!JWKS_KEYS.includes(key))
-      fail(`Unknown jwks option '${key.slice(0, 40)}'. Known: ${JWKS_KEYS.join(', ')}`);
+    if (!JWKS_KEYS.includes(key)) fail(`jwks: ${unknownOption(key, JWKS_KEYS)}`);
   }
   const jwks: Required<EntraJwksOptions> = {
     refreshIntervalSeconds: positive(
@@ -470,7 +570,11 @@ export function resolveOptions(input: EntraValidatorOptions): ResolvedOptions {
   else if (options.tokenCache !== undefined) {
     if (typeof options.tokenCache !== 'object' || options.tokenCache === null)
       fail('tokenCache must be { max } or false');
-    tokenCacheMax = positive('tokenCache.max', options.tokenCache.max, DEFAULT_TOKEN_CACHE_MAX);
+    tokenCacheMax = positive(
+      'tokenCache.max',
+      ownProperties(options.tokenCache).max,
+      DEFAULT_TOKEN_CACHE_MAX,
+    );
     if (!Number.isInteger(tokenCacheMax)) fail('tokenCache.max must be a whole number');
   }
 

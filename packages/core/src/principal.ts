@@ -19,10 +19,14 @@ import { EntraAuthError } from './errors.js';
 export interface EntraPrincipal {
   /** `tid`: the tenant the token was issued in. */
   readonly tenantId: string;
-  /** `oid`: the immutable id of the user or service principal in that tenant (`sub` when there is no `oid`). */
-  readonly objectId: string;
-  /** `sub`: the pairwise subject, per application. */
-  readonly subject: string;
+  /**
+   * `oid`: the immutable id of the user or service principal in that tenant (`sub` when there is no
+   * `oid`). `undefined` for the v1 app-only tokens Entra issues with neither `oid` nor `sub` (for
+   * example for Bot Framework): key such callers by `tenantId` + `clientId`.
+   */
+  readonly objectId: string | undefined;
+  /** `sub`: the pairwise subject, per application (`oid` when there is no `sub`); `undefined` when the token has neither. */
+  readonly subject: string | undefined;
   /** The calling application: `azp` (v2) or `appid` (v1). */
   readonly clientId: string | undefined;
   /** Delegated scopes, from `scp`. Empty for app-only tokens. */
@@ -60,12 +64,24 @@ function str(v: unknown): string | undefined {
   return typeof v === 'string' && v !== '' ? v : undefined;
 }
 
+/** Where the issuing authority's users re-authenticate (claims challenges); not enumerable in JSON. */
+const CHALLENGE_URI: unique symbol = Symbol('claimsChallengeUri');
+
+/**
+ * The authorize endpoint a claims challenge for this principal names, as its validator knows it
+ * (`undefined` for a principal not made by a validator).
+ */
+export function claimsChallengeUriOf(principal: EntraPrincipal): string | undefined {
+  const uri = (principal as { [CHALLENGE_URI]?: unknown })[CHALLENGE_URI];
+  return typeof uri === 'string' ? uri : undefined;
+}
+
 // A class rather than an object literal: the `expiresAt` getter lives once on the prototype instead
 // of being allocated with every principal (this is on the hot path of every verification).
 class Principal implements EntraPrincipal {
   readonly tenantId: string;
-  readonly objectId: string;
-  readonly subject: string;
+  readonly objectId: string | undefined;
+  readonly subject: string | undefined;
   readonly clientId: string | undefined;
   readonly scopes: readonly string[];
   readonly roles: readonly string[];
@@ -75,6 +91,7 @@ class Principal implements EntraPrincipal {
   readonly username: string | undefined;
   readonly name: string | undefined;
   readonly claims: Readonly<Record<string, unknown>>;
+  readonly [CHALLENGE_URI]: string | undefined;
   readonly #expiresMs: number;
 
   constructor(
@@ -83,28 +100,32 @@ class Principal implements EntraPrincipal {
     version: '1.0' | '2.0',
     scopes: string[],
     roles: string[],
-    objectId: string,
+    challengeUri: string | undefined,
   ) {
     const idtyp = c.idtyp;
     const idp = c.idp;
     this.tenantId = str(c.tid) ?? '';
-    this.objectId = objectId;
-    this.subject = str(c.sub) ?? objectId;
+    const oid = str(c.oid);
+    const sub = str(c.sub);
+    this.objectId = oid ?? sub;
+    this.subject = sub ?? oid;
     this.clientId = str(c.azp) ?? str(c.appid);
     this.scopes = Object.freeze(scopes);
     this.roles = Object.freeze(roles);
     // Without idtyp: no scp, and (when both are present) oid = sub, as for a service principal. A
-    // user token with app roles but no scp has a pairwise sub, so it is not taken for an app.
+    // user token with app roles but no scp has a pairwise sub, so it is not taken for an app. A
+    // token with neither oid nor sub identifies no user: app-only.
     this.isAppOnly =
       typeof idtyp === 'string'
         ? idtyp === 'app'
-        : scopes.length === 0 && (c.oid === undefined || c.sub === undefined || c.oid === c.sub);
+        : scopes.length === 0 && (oid === undefined || sub === undefined || oid === sub);
     this.isGuest = c.acct === 1 || (typeof idp === 'string' && idp !== c.iss);
     this.tokenVersion = version;
     this.username = str(c.preferred_username) ?? str(c.upn) ?? str(c.unique_name);
     this.name = str(c.name);
     this.claims = deepFreeze(payload);
     this.#expiresMs = (c.exp as number) * 1000;
+    this[CHALLENGE_URI] = challengeUri;
     Object.freeze(this);
   }
 
@@ -126,12 +147,15 @@ export function buildPrincipal(
   version: '1.0' | '2.0',
   scopes: string[],
   roles: string[],
+  challengeUri?: string,
 ): EntraPrincipal {
-  const objectId = str(c.oid) ?? str(c.sub);
-  if (objectId === undefined) {
+  const principal = new Principal(payload, c, version, scopes, roles, challengeUri);
+  // App-only tokens may identify no object (Entra's v1 app-only tokens for some resources carry
+  // neither oid nor sub); a user token always names its user.
+  if (principal.objectId === undefined && !principal.isAppOnly) {
     throw new EntraAuthError('malformed_token', {
-      message: 'The access token identifies no subject (no oid, no sub)',
+      message: 'The access token is a user token that identifies no user (no oid, no sub)',
     });
   }
-  return new Principal(payload, c, version, scopes, roles, objectId);
+  return principal;
 }

@@ -8,6 +8,7 @@
  * 3. the claims: version, times, issuer, the key's issuer, tenant, ID tokens, audience, permissions,
  *    guests, calling application.
  */
+import { LRUCache } from 'lru-cache';
 import { type AuthorityPlan, type IssuerRule, planAuthority } from './authority.js';
 import { bearerCandidate, extractBearerToken } from './bearer.js';
 import {
@@ -33,6 +34,18 @@ import { TokenCache } from './token-cache.js';
 
 const VALIDATOR_BRAND: unique symbol = Symbol.for('@org/entra-core.EntraValidator') as never;
 const TENANT_DECISIONS_MAX = 1000;
+/** How long an `allowedTenants` function's answer is used before it is asked again. */
+const TENANT_DECISION_TTL_MS = 5 * 60 * 1000;
+
+/** Rejects when `promise` has not settled within `ms` (the timer does not keep the process alive). */
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+    (timer as { unref?: () => void }).unref?.();
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
 
 /**
  * What a validator was configured with, for adapters and documentation helpers.
@@ -150,8 +163,11 @@ class Validator implements EntraValidator {
   private readonly cache: TokenCache;
   private readonly parse: TokenParser;
   private readonly allowedTenantSet: ReadonlySet<string> | undefined;
-  private readonly tenantDecisions = new Map<string, boolean | Promise<boolean>>();
+  private readonly tenantDecisions: LRUCache<string, boolean>;
+  private readonly tenantChecks = new Map<string, Promise<boolean>>();
   private closed = false;
+  /** The authorize endpoint claims challenges name: the configured authority's `common` endpoint. */
+  private readonly challengeUri: string | undefined;
 
   constructor(options: EntraValidatorOptions) {
     const o = resolveOptions(options);
@@ -169,8 +185,16 @@ class Validator implements EntraValidator {
       (iss) => this.plan.checkV2Issuer(iss),
       this.ctx,
     );
+    this.challengeUri =
+      this.plan.authority === undefined ? undefined : `${this.plan.authority}/common/oauth2/authorize`;
     this.cache = new TokenCache(o.tokenCacheMax);
     this.parse = createTokenParser(o.algorithms, o.maxTokenLength);
+    this.tenantDecisions = new LRUCache<string, boolean>({
+      max: TENANT_DECISIONS_MAX,
+      ttl: TENANT_DECISION_TTL_MS,
+      ttlResolution: 0, // read the clock at every lookup: it may be a test's or a replay's
+      perf: { now: o.clock },
+    });
     this.allowedTenantSet = Array.isArray(o.allowedTenants)
       ? new Set(o.allowedTenants as string[])
       : undefined;
@@ -417,7 +441,12 @@ class Validator implements EntraValidator {
     return this.finish(token, parsed, key, ver, window);
   }
 
-  /** Multi-tenant: is this tenant accepted? Predicate answers are cached per tenant. */
+  /**
+   * Multi-tenant: is this tenant accepted? A predicate's answers are kept for
+   * {@link TENANT_DECISION_TTL_MS}, so a tenant it stops allowing is refused soon after. A predicate
+   * that throws, rejects or does not answer within `jwks.timeoutMs` fails the request with
+   * `tenant_check_failed` (503), and nothing is remembered: the next request asks again.
+   */
   private tenantAllowed(tid: string): boolean | Promise<boolean> {
     if (this.o.allowAnyTenant) return true;
     const t = tid.toLowerCase();
@@ -426,30 +455,38 @@ class Validator implements EntraValidator {
     if (typeof predicate !== 'function') return false;
     const known = this.tenantDecisions.get(t);
     if (known !== undefined) return known;
+    const pending = this.tenantChecks.get(t);
+    if (pending !== undefined) return pending;
     let answer: boolean | Promise<boolean>;
     try {
       answer = predicate(t);
     } catch (cause) {
-      throw new EntraAuthError('tenant_not_allowed', { cause });
+      throw this.tenantCheckFailed(cause);
     }
-    if (this.tenantDecisions.size >= TENANT_DECISIONS_MAX) this.tenantDecisions.clear();
     if (typeof answer === 'boolean') {
       this.tenantDecisions.set(t, answer);
       return answer;
     }
-    const pending = Promise.resolve(answer).then(
-      (ok) => {
-        this.tenantDecisions.set(t, ok === true);
-        return ok === true;
-      },
-      (cause: unknown) => {
-        // A failing predicate is not remembered: the next request asks again.
-        this.tenantDecisions.delete(t);
-        throw new EntraAuthError('tenant_not_allowed', { cause });
-      },
-    );
-    this.tenantDecisions.set(t, pending);
-    return pending;
+    const check = withTimeout(Promise.resolve(answer), this.o.jwks.timeoutMs)
+      .then(
+        (ok) => {
+          this.tenantDecisions.set(t, ok === true);
+          return ok === true;
+        },
+        (cause: unknown) => {
+          throw this.tenantCheckFailed(cause);
+        },
+      )
+      .finally(() => this.tenantChecks.delete(t));
+    this.tenantChecks.set(t, check);
+    return check;
+  }
+
+  private tenantCheckFailed(cause: unknown): EntraAuthError {
+    return new EntraAuthError('tenant_check_failed', {
+      cause,
+      retryAfterSeconds: this.o.jwks.cooldownSeconds,
+    });
   }
 
   private finish(
@@ -465,7 +502,7 @@ class Validator implements EntraValidator {
     const { scopes, roles } = readPermissions(c);
     if (this.o.requireScopeOrRole && scopes.length === 0 && roles.length === 0)
       throw new EntraAuthError('missing_permissions');
-    const principal = buildPrincipal(parsed.payload, c, ver, scopes, roles);
+    const principal = buildPrincipal(parsed.payload, c, ver, scopes, roles, this.challengeUri);
     if (!this.o.allowGuests && principal.isGuest) throw new EntraAuthError('guest_not_allowed');
     const clients = this.o.allowedClientIds;
     if (

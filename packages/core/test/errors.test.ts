@@ -31,6 +31,7 @@ const TABLE: [string, number, RegExp | undefined][] = [
   ['guest_not_allowed', 403, /error="insufficient_scope"/],
   ['insufficient_claims', 401, /error="insufficient_claims"/],
   ['keys_unavailable', 503, undefined],
+  ['tenant_check_failed', 503, undefined],
 ];
 
 // RFC 6750 §3: quoted values are %x20-21 / %x23-5B / %x5D-7E.

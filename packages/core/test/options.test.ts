@@ -84,11 +84,29 @@ describe('createEntraValidator: configuration mistakes fail at once, saying how 
       /discoveryUrl must use https/,
     ],
     ['an unknown cloud', { tenantId: TENANT, clientId: CLIENT, cloud: 'germany' }, /cloud must be/],
-    ['an unknown option', { tenantId: TENANT, clientId: CLIENT, audiance: 'x' }, /Unknown option 'audiance'/],
+    [
+      'an unknown option',
+      { tenantId: TENANT, clientId: CLIENT, audiance: 'x' },
+      /Unknown option 'audiance': did you mean 'audience'\?/,
+    ],
     [
       'an unknown jwks option',
       { tenantId: TENANT, clientId: CLIENT, jwks: { ttl: 1 } },
-      /Unknown jwks option 'ttl'/,
+      /^jwks: Unknown option 'ttl'\. Known options: refreshIntervalSeconds/,
+    ],
+    [
+      'an MSAL-style authority naming another tenant',
+      {
+        tenantId: TENANT,
+        clientId: CLIENT,
+        authority: 'https://login.microsoftonline.com/contoso.onmicrosoft.com',
+      },
+      /authority names a tenant \('contoso\.onmicrosoft\.com'\) but tenantId is .*authority: 'https:\/\/login\.microsoftonline\.com'/,
+    ],
+    [
+      'an authority with a version',
+      { tenantId: TENANT, clientId: CLIENT, authority: 'https://login.microsoftonline.com/v2.0' },
+      /without a version: use authority: 'https:\/\/login\.microsoftonline\.com'/,
     ],
     [
       'a jwks that is not an object',
@@ -212,6 +230,72 @@ describe('defaults and normalisation', () => {
         authority.replace(/\/$/, ''),
       );
     }
+  });
+
+  test('an MSAL-style authority that names the configured tenant is used as its base: the tenant is never doubled', async () => {
+    const seen: string[] = [];
+    const fetch = async (url: string) => {
+      seen.push(url);
+      return new Response('{}', { status: 404 });
+    };
+    for (const [authority, tenantId] of [
+      ['https://login.microsoftonline.com/contoso.onmicrosoft.com', 'contoso.onmicrosoft.com'],
+      ['https://login.microsoftonline.com/Contoso.onmicrosoft.com/', 'contoso.onmicrosoft.com'],
+      [`https://login.microsoftonline.com/${TENANT}/v2.0`, TENANT],
+      ['https://login.microsoftonline.com/organizations/oauth2/v2.0', 'organizations'],
+    ] as const) {
+      const o = resolveOptions({
+        tenantId,
+        clientId: CLIENT,
+        authority,
+        allowAnyTenant: tenantId === 'organizations',
+      });
+      expect(o.authority).toBe('https://login.microsoftonline.com');
+      const v = createEntraValidator({
+        tenantId,
+        clientId: CLIENT,
+        authority,
+        fetch,
+        allowAnyTenant: tenantId === 'organizations',
+      });
+      await v.warmUp().catch(() => undefined);
+      expect(seen.pop()).toBe(
+        `https://login.microsoftonline.com/${tenantId}/v2.0/.well-known/openid-configuration`,
+      );
+    }
+    // A path that is not a tenant (a gateway's prefix) is kept as it is.
+    expect(
+      resolveOptions({ tenantId: TENANT, clientId: CLIENT, authority: 'https://gateway.example.com/entra' })
+        .authority,
+    ).toBe('https://gateway.example.com/entra');
+  });
+
+  test.each([
+    ['tenantID', 'tenantId'],
+    ['clientID', 'clientId'],
+    ['clockSkew', 'clockToleranceSeconds'],
+    ['clockTolerance', 'clockToleranceSeconds'],
+    ['identityMetadata', 'discoveryUrl'],
+    ['validateIssuer', 'allowedTenants'],
+    ['issuerBaseURL', 'authority'],
+    ['jwksUri', 'discoveryUrl'],
+    ['issuer', 'discoveryUrl'],
+    ['tokenSigningAlg', 'algorithms'],
+    ['maxTokenAge', 'maxTokenAgeSeconds'],
+    ['isB2C', 'discoveryUrl'],
+    ['audiences', "'audience'"],
+    ['alowGuests', "'allowGuests'"],
+  ])("another library's or a mistyped option %s: did you mean %s", (name, hint) => {
+    const e = (() => {
+      try {
+        resolveOptions({ tenantId: TENANT, clientId: CLIENT, [name]: true } as never);
+      } catch (error) {
+        return error as Error;
+      }
+      throw new Error('no error');
+    })();
+    expect(e).toBeInstanceOf(EntraConfigError);
+    expect(e.message).toMatch(new RegExp(`^Unknown option '${name}': did you mean [^?]*${hint}`));
   });
 
   test('domains, aliases and verified domains are valid tenants', () => {

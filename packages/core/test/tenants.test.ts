@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { createEntraValidator, type EntraValidatorOptions } from '../src/index.js';
-import { CONSUMERS, codeOf, OTHER_TENANT, useMockEntra, validatorFor } from './helpers.js';
+import { CONSUMERS, codeOf, errorOf, OTHER_TENANT, useMockEntra, validatorFor } from './helpers.js';
 
 const { entra, clock } = useMockEntra();
 const THIRD = '3c4d5e6f-7a8b-4c9d-8e0f-1a2b3c4d5e6f';
@@ -89,7 +89,7 @@ describe('multi-tenant (organizations / common)', () => {
     expect(asked).toEqual([OTHER_TENANT, THIRD]);
   });
 
-  test('a predicate that fails refuses the token and is asked again next time', async () => {
+  test('a predicate that throws or rejects: 503 tenant_check_failed with Retry-After, asked again next time', async () => {
     let calls = 0;
     const { validator } = multi({
       allowedTenants: () => {
@@ -98,9 +98,12 @@ describe('multi-tenant (organizations / common)', () => {
         return true;
       },
     });
-    expect(await codeOf(validator.verify(entra().createToken({}, { tenantId: OTHER_TENANT })))).toBe(
-      'tenant_not_allowed',
-    );
+    const thrown = await errorOf(validator.verify(entra().createToken({}, { tenantId: OTHER_TENANT })));
+    expect(thrown.code).toBe('tenant_check_failed');
+    expect(thrown.status).toBe(503);
+    expect(thrown.wwwAuthenticate).toBeUndefined();
+    expect(thrown.retryAfterSeconds).toBe(30);
+    expect(thrown.message).not.toContain('directory unavailable');
     expect(
       await codeOf(validator.verify(entra().createToken({ uti: 'retry' }, { tenantId: OTHER_TENANT }))),
     ).toBe('ok');
@@ -114,11 +117,57 @@ describe('multi-tenant (organizations / common)', () => {
     }).validator;
     expect(
       await codeOf(asyncFailing.verify(entra().createToken({ uti: 'a1' }, { tenantId: OTHER_TENANT }))),
-    ).toBe('tenant_not_allowed');
+    ).toBe('tenant_check_failed');
     expect(
       await codeOf(asyncFailing.verify(entra().createToken({ uti: 'a2' }, { tenantId: OTHER_TENANT }))),
-    ).toBe('tenant_not_allowed');
+    ).toBe('tenant_check_failed');
     expect(rejections).toBe(2);
+  });
+
+  test('a predicate that never settles: tenant_check_failed after jwks.timeoutMs, not remembered', async () => {
+    let calls = 0;
+    const { validator } = multi({
+      // Also the limit of the key requests of warmUp(): long enough for a loaded machine.
+      jwks: { timeoutMs: 1000 },
+      allowedTenants: (tid) => {
+        calls++;
+        // The first question hangs for good; the next one is answered.
+        return calls === 1 ? new Promise<boolean>(() => undefined) : Promise.resolve(tid === OTHER_TENANT);
+      },
+    });
+    await validator.warmUp();
+    // Concurrent requests for the tenant share the one pending question, and all get the 503.
+    const hung = await Promise.all(
+      [1, 2, 3].map((i) =>
+        codeOf(validator.verify(entra().createToken({ uti: `h${i}` }, { tenantId: OTHER_TENANT }))),
+      ),
+    );
+    expect(hung).toEqual(['tenant_check_failed', 'tenant_check_failed', 'tenant_check_failed']);
+    expect(calls).toBe(1);
+    expect(
+      await codeOf(validator.verify(entra().createToken({ uti: 'after' }, { tenantId: OTHER_TENANT }))),
+    ).toBe('ok');
+    expect(calls).toBe(2);
+  });
+
+  test("a predicate's answers expire: a tenant it stops allowing is refused after five minutes", async () => {
+    let allowed = true;
+    let calls = 0;
+    const { validator } = multi({
+      allowedTenants: async () => {
+        calls++;
+        return allowed;
+      },
+    });
+    const token = (uti: string) => entra().createToken({ uti }, { tenantId: OTHER_TENANT });
+    expect(await codeOf(validator.verify(token('t1')))).toBe('ok');
+    allowed = false;
+    clock.advance(299);
+    expect(await codeOf(validator.verify(token('t2')))).toBe('ok');
+    expect(calls).toBe(1);
+    clock.advance(2);
+    expect(await codeOf(validator.verify(token('t3')))).toBe('tenant_not_allowed');
+    expect(calls).toBe(2);
   });
 
   test('multi-tenant discovery is fetched from the alias path', async () => {

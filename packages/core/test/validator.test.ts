@@ -1,8 +1,10 @@
 import { describe, expect, test } from 'vitest';
-import { createEntraValidator, EntraConfigError } from '../src/index.js';
+import { createEntraValidator, decodeTokenUnverified, EntraConfigError } from '../src/index.js';
 import { codeOf, errorOf, OTHER_TENANT, useMockEntra, validatorFor } from './helpers.js';
 
 const { entra, clock } = useMockEntra();
+
+const payloadOf = (token: string) => decodeTokenUnverified(token)?.payload ?? {};
 
 describe('valid tokens', () => {
   test('a v2 delegated token gives a normalised, frozen principal', async () => {
@@ -49,6 +51,54 @@ describe('valid tokens', () => {
     expect(p.roles).toEqual(['Orders.Read.All']);
     expect(p.scopes).toEqual([]);
     expect(p.username).toBeUndefined();
+  });
+
+  // Real Microsoft-signed v1 app-only tokens (Bot Framework; the Azure AD Graph resource) carry
+  // exactly these claims: no oid, no sub, no roles, no scp.
+  test.each([
+    ['Bot Framework', 'https://api.botframework.com', {}],
+    ['Azure AD Graph', '00000002-0000-0000-c000-000000000000', { rh: '0.AAAA', tenant_region_scope: 'NA' }],
+  ])('a real v1 app-only token without oid and sub (%s) is accepted', async (_name, aud, extra) => {
+    const kit = entra();
+    const now = Math.floor(clock.now / 1000);
+    const claims: Record<string, unknown> = {
+      aud,
+      iss: `https://sts.windows.net/${kit.tenantId}/`,
+      iat: now,
+      nbf: now,
+      exp: now + 3600,
+      aio: 'E2ZgYJj/Z8H5+ucVDvXDPh1c9ZCAAA==',
+      appid: '3e9a4f5c-1b2d-4e6f-8a7b-9c0d1e2f3a4b',
+      appidacr: '2',
+      idp: `https://sts.windows.net/${kit.tenantId}/`,
+      tid: kit.tenantId,
+      uti: 'kQ3BvU8Wk0e2Zl9dWJ0xAA',
+      ver: '1.0',
+      ...extra,
+    };
+    // Replace the kit's defaults entirely: only these claims, in Entra's order.
+    const defaults = Object.keys(payloadOf(kit.createToken({}, { version: '1.0', kind: 'app' })));
+    const removed = Object.fromEntries(defaults.filter((k) => !(k in claims)).map((k) => [k, undefined]));
+    const token = kit.createToken({ ...removed, ...claims }, { version: '1.0', kind: 'app' });
+    expect(Object.keys(payloadOf(token)).sort()).toEqual(Object.keys(claims).sort());
+
+    const lenient = validatorFor(kit, clock, { audience: aud, requireScopeOrRole: false }).validator;
+    const principal = await lenient.verify(token);
+    expect(principal.objectId).toBeUndefined();
+    expect(principal.subject).toBeUndefined();
+    expect(principal.isAppOnly).toBe(true);
+    expect(principal.isGuest).toBe(false);
+    expect(principal.tenantId).toBe(kit.tenantId);
+    expect(principal.clientId).toBe('3e9a4f5c-1b2d-4e6f-8a7b-9c0d1e2f3a4b');
+    // With the default requireScopeOrRole, it is a permission question (403), not a malformed token.
+    const strict = validatorFor(kit, clock, { audience: aud }).validator;
+    expect(await codeOf(strict.verify(token))).toBe('missing_permissions');
+    // With an application permission granted, the default accepts it too.
+    const granted = kit.createToken(
+      { ...removed, ...claims, roles: ['Bot.Send'] },
+      { version: '1.0', kind: 'app' },
+    );
+    expect((await strict.verify(granted)).objectId).toBeUndefined();
   });
 
   test('without idtyp, a token with no scp is app-only', async () => {
@@ -158,7 +208,11 @@ describe('claims refused after the signature', () => {
     ['scp as an array', () => entra().createToken({ scp: ['a'] }), 'malformed_token'],
     ['roles as a string', () => entra().createToken({ roles: 'Admin' }), 'malformed_token'],
     ['roles with a number', () => entra().createToken({ roles: ['a', 1] }), 'malformed_token'],
-    ['no oid and no sub', () => entra().createToken({ oid: undefined, sub: undefined }), 'malformed_token'],
+    [
+      'a user token (scp) with no oid and no sub',
+      () => entra().createToken({ oid: undefined, sub: undefined }),
+      'malformed_token',
+    ],
   ])('%s → %s', async (_name, make, code) => {
     const { validator } = validatorFor(entra(), clock);
     expect(await codeOf(validator.verify(make()))).toBe(code);
@@ -286,7 +340,8 @@ describe('header and signature', () => {
     expect(await codeOf(validator.verify(`${expired[0]}.${expired[1]}.${s}`))).toBe('invalid_signature');
     const short = Buffer.from(s, 'base64url').subarray(0, 200).toString('base64url');
     expect(await codeOf(validator.verify(`${h}.${p}.${short}`))).toBe('invalid_signature');
-    expect(await codeOf(validator.verify(`${h}.${p}.${s.slice(0, -4)}`))).toBe('malformed_token');
+    // One character short: a length of 1 mod 4 is never base64url, whatever the characters.
+    expect(await codeOf(validator.verify(`${h}.${p}.${s.slice(0, -1)}`))).toBe('malformed_token');
   });
 
   test.each([

@@ -201,8 +201,8 @@ export interface VerifyError {
  */
 export interface PrincipalJson {
   readonly tenantId: string;
-  readonly objectId: string;
-  readonly subject: string;
+  readonly objectId: string | null;
+  readonly subject: string | null;
   readonly clientId: string | null;
   readonly scopes: readonly string[];
   readonly roles: readonly string[];
@@ -332,7 +332,8 @@ function malformedCheck(token: string, decoded: DecodedToken): CheckId {
     const v = claim(payload, name);
     return typeof v === 'string' && v !== '';
   };
-  if (!id('oid') && !id('sub')) return 'subject';
+  // A user (delegated) token must name its user; app-only tokens may carry neither oid nor sub.
+  if (!id('oid') && !id('sub') && scp !== undefined && scp !== '') return 'subject';
   return 'structure';
 }
 
@@ -448,8 +449,8 @@ function malformedAdvice(check: CheckId): Advice {
       };
     case 'subject':
       return {
-        detail: 'The token has neither oid nor sub.',
-        fix: 'Entra access tokens always identify their subject: this token was not issued by Entra ID.',
+        detail: 'The token is a user token (it has scp) but has neither oid nor sub.',
+        fix: 'Entra user tokens always identify their user: this token was not issued by Entra ID.',
       };
     default:
       return {
@@ -599,7 +600,7 @@ function passedDetail(id: CheckId, ctx: HintContext, principal?: EntraPrincipal)
       return parts.length > 0 ? parts.join('; ') : undefined;
     }
     case 'subject':
-      return principal === undefined ? undefined : `oid ${principal.objectId}`;
+      return principal === undefined ? undefined : `oid ${principal.objectId ?? '(none: an app-only token)'}`;
     default:
       return undefined;
   }
@@ -608,8 +609,8 @@ function passedDetail(id: CheckId, ctx: HintContext, principal?: EntraPrincipal)
 function toJson(p: EntraPrincipal): PrincipalJson {
   return {
     tenantId: p.tenantId,
-    objectId: p.objectId,
-    subject: p.subject,
+    objectId: p.objectId ?? null,
+    subject: p.subject ?? null,
     clientId: p.clientId ?? null,
     scopes: [...p.scopes],
     roles: [...p.roles],
@@ -755,7 +756,7 @@ export function renderVerify(result: VerifyResult, style: Style = PLAIN, nowMs: 
       table(
         [
           ['tenantId', p.tenantId],
-          ['objectId', p.objectId],
+          ['objectId', p.objectId ?? '(none)'],
           ['clientId', p.clientId ?? '(none)'],
           ['scopes', p.scopes.length > 0 ? p.scopes.join(' ') : '(none)'],
           ['roles', p.roles.length > 0 ? p.roles.join(' ') : '(none)'],

@@ -1557,6 +1557,19 @@ const entraCases: Row[] = [
     status: 401,
   },
   {
+    name: 'an allowedTenants function that throws (its error text never shown)',
+    token: (c) => c.entra.createToken({}, { tenantId: OTHER_TENANT }),
+    options: () => ({
+      tenantId: 'organizations',
+      allowedTenants: () => {
+        throw new Error('tenant directory unreachable at db.internal:5432');
+      },
+    }),
+    code: 'tenant_check_failed',
+    status: 503,
+    secrets: ['db.internal'],
+  },
+  {
     name: 'a tenant outside allowedTenants',
     token: (c) => c.entra.createToken({}, { tenantId: THIRD_TENANT }),
     options: () => ({ tenantId: 'organizations', allowedTenants: [OTHER_TENANT] }),

@@ -36,6 +36,7 @@ function targets(manifest: Manifest): string[] {
     else if (typeof value === 'object' && value !== null) Object.values(value).forEach(walk);
   };
   walk(manifest.exports);
+  walk((manifest as { imports?: unknown }).imports);
   walk(manifest.bin);
   for (const field of [manifest.main, manifest.module, manifest.types]) walk(field);
   return [...out].sort();
@@ -90,11 +91,14 @@ describe.each(packages)('$name', ({ name, folder, manifest }) => {
     expect(text).not.toContain(SOURCE_CONDITION);
     expect(text).not.toContain('workspace:');
     expect(tarball.manifest.exports).toEqual(manifest.publishConfig?.exports);
+    // Subpath imports (the core's `#runtime`) are published without the source condition too.
+    const published = manifest.publishConfig as { imports?: unknown } | undefined;
+    expect((tarball.manifest as { imports?: unknown }).imports).toEqual(published?.imports);
     expect(tarball.manifest.publishConfig).toEqual({ access: 'public', provenance: true });
     expect(tarball.manifest.version).toBe(manifest.version);
     for (const file of tarball.files) {
       expect(file).toMatch(
-        /^(package\.json|README\.md|CHANGELOG\.md|LICENSE|dist\/[\w.-]+\.(js|cjs|d\.ts|d\.cts|map))$/,
+        /^(package\.json|README\.md|CHANGELOG\.md|LICENSE|dist\/([\w.-]+\/)?[\w.-]+\.(js|cjs|d\.ts|d\.cts|map))$/,
       );
     }
     for (const target of targets(tarball.manifest)) expect(tarball.files).toContain(target);

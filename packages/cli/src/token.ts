@@ -6,7 +6,7 @@ import {
   classifyToken,
   type DecodedToken,
   decodeTokenUnverified,
-  microsoftServiceOf,
+  microsoftServiceName,
   type TokenKind,
 } from '@org/entra-core';
 import { describeTime, isoDate, type TimeClaim } from './format.js';
@@ -168,7 +168,7 @@ export interface TokenSummary {
  */
 export function microsoftResourceName(aud: unknown): string | undefined {
   if (typeof aud !== 'string') return undefined;
-  return microsoftServiceOf(aud) ?? microsoftServiceOf(aud.replace(/\/+$/, ''));
+  return microsoftServiceName(aud) ?? microsoftServiceName(aud.replace(/\/+$/, ''));
 }
 
 /** Scopes from `scp` (a space-separated string); anything else counts as none. */

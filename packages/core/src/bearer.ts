@@ -46,7 +46,7 @@ export function extractBearerToken(header: unknown, maxTokenLength = 16384): str
   while (i < end && header.charCodeAt(i) === 0x20) i++;
   if (i === end) throw new EntraAuthError('invalid_request', { message: 'The Bearer scheme needs a token' });
   if (end - i > maxTokenLength)
-    throw new EntraAuthError('malformed_token', { message: 'The access token is too long' });
+    throw new EntraAuthError('malformed_token', { message: 'The access token is too long', check: 'length' });
   B64TOKEN.lastIndex = i;
   if (!B64TOKEN.test(header)) throw new EntraAuthError('invalid_request');
   const j = B64TOKEN.lastIndex;

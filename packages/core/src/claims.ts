@@ -1,84 +1,47 @@
 /**
- * Entra's claim rules, each a small function that throws one `EntraAuthError` code. They run only
- * after the signature has been checked, except {@link isGraphAudience}.
+ * Entra's claim rules, each a small function that throws one `EntraAuthError` naming its check.
+ * They run after the signature has been verified, in the order the validator calls them.
  */
-import { type IssuerRule, issuerFor, TENANT_TEMPLATE } from './authority.js';
-import type { ClaimSet } from './claim-set.js';
+import { type IssuerRule, issuerFor, TENANT_TEMPLATE } from './authority/plan.js';
 import { EntraAuthError } from './errors.js';
-import { CONSUMERS_TENANT_ID, GRAPH_APP_ID } from './guid.js';
-import type { SigningKey } from './jwks.js';
+import { CONSUMERS_TENANT_ID } from './ids.js';
+import type { SigningKey } from './keys/jwks.js';
+import { microsoftServiceName } from './microsoft.js';
+import type { EntraPrincipal } from './principal.js';
+import type { ClaimSet } from './token.js';
 
-const GRAPH_AUDIENCES = new Set([
-  GRAPH_APP_ID,
-  'https://graph.microsoft.com',
-  'https://graph.microsoft.com/',
-  'https://graph.microsoft.us',
-  'https://graph.microsoft.us/',
-  'https://dod-graph.microsoft.us',
-  'https://dod-graph.microsoft.us/',
-  'https://microsoftgraph.chinacloudapi.cn',
-  'https://microsoftgraph.chinacloudapi.cn/',
-]);
-
-/** Other Microsoft first-party resources whose tokens clients often send to the wrong API. */
-const MICROSOFT_RESOURCES: ReadonlyMap<string, string> = new Map([
-  ['00000002-0000-0000-c000-000000000000', 'Azure AD Graph'],
-  ['https://graph.windows.net', 'Azure AD Graph'],
-  ['https://graph.windows.net/', 'Azure AD Graph'],
-  ['797f4846-ba00-4fd7-ba43-dac1f8f63013', 'Azure Resource Manager'],
-  ['https://management.azure.com', 'Azure Resource Manager'],
-  ['https://management.azure.com/', 'Azure Resource Manager'],
-  ['https://management.core.windows.net', 'Azure Service Management'],
-  ['https://management.core.windows.net/', 'Azure Service Management'],
-  ['https://vault.azure.net', 'Azure Key Vault'],
-  ['cfa8b339-82a2-471a-a3c9-0fc0be7a4093', 'Azure Key Vault'],
-  ['https://storage.azure.com', 'Azure Storage'],
-  ['https://storage.azure.com/', 'Azure Storage'],
-  ['https://database.windows.net/', 'Azure SQL Database'],
-  ['https://ossrdbms-aad.database.windows.net', 'Azure Database for PostgreSQL and MySQL'],
-  ['https://cognitiveservices.azure.com', 'Azure AI services'],
-  ['https://servicebus.azure.net', 'Azure Service Bus and Event Hubs'],
-  ['https://api.loganalytics.io', 'Azure Log Analytics'],
-  ['00000003-0000-0ff1-ce00-000000000000', 'SharePoint Online'],
-  ['00000002-0000-0ff1-ce00-000000000000', 'Exchange Online'],
-]);
-
-/** The name of the Microsoft service an audience belongs to (Graph, ARM, Key Vault...), if it is one. */
-export function microsoftServiceName(aud: unknown): string | undefined {
-  if (typeof aud !== 'string') return undefined;
-  return GRAPH_AUDIENCES.has(aud) ? 'Microsoft Graph' : MICROSOFT_RESOURCES.get(aud);
+/** `ver` is `1.0` or `2.0`, and accepted. */
+export function checkVersion(c: ClaimSet, accepted: ReadonlySet<string>): '1.0' | '2.0' {
+  const ver = c.ver;
+  if ((ver !== '1.0' && ver !== '2.0') || !accepted.has(ver)) {
+    throw new EntraAuthError('unsupported_token_version', { check: 'ver' });
+  }
+  return ver;
 }
 
-/** True for a Microsoft Graph audience (Graph tokens cannot be validated by anyone but Graph). */
-export function isGraphAudience(aud: unknown): boolean {
-  return typeof aud === 'string' && GRAPH_AUDIENCES.has(aud);
-}
-
-/** True for the audience of a Microsoft first-party service other than Graph (ARM, Key Vault, Storage...). */
-export function isMicrosoftResourceAudience(aud: unknown): boolean {
-  return typeof aud === 'string' && MICROSOFT_RESOURCES.has(aud);
-}
-
-/** The times a verified token may be used within, in milliseconds, for the verified-token cache. */
+/** The times a verified token may be used within, in milliseconds (for the verified-token cache). */
 export interface ValidityWindow {
   readonly fromMs: number;
   readonly untilMs: number;
 }
 
-function optionalTime(v: unknown, name: string): number | undefined {
+function time(c: ClaimSet, name: 'exp' | 'nbf' | 'iat'): number | undefined {
+  const v = c[name];
   if (v === undefined) return undefined;
   if (typeof v !== 'number' || !Number.isFinite(v)) {
     throw new EntraAuthError('malformed_token', {
       message: `The access token claim ${name} is not a number`,
+      check: name,
     });
   }
   return v;
 }
 
 /**
- * `exp` (required), `nbf`, `iat`, and the token age. A token is accepted when
+ * `exp` (required), `nbf`, `iat`, and the token's age. A token is accepted when
  * `nbf - tolerance <= now < exp + tolerance` and `iat - tolerance <= now`, and, with a maximum age,
- * `now - iat <= maxAge + tolerance`.
+ * `now - iat <= maxAge + tolerance`. Comparisons are written so that a clock returning NaN (or
+ * nothing) fails closed.
  */
 export function checkTimes(
   c: ClaimSet,
@@ -87,42 +50,52 @@ export function checkTimes(
   maxAgeSeconds: number | undefined,
 ): ValidityWindow {
   const now = nowMs / 1000;
-  const exp = optionalTime(c.exp, 'exp');
-  if (exp === undefined)
-    throw new EntraAuthError('malformed_token', { message: 'The access token has no exp claim' });
-  const nbf = optionalTime(c.nbf, 'nbf');
-  const iat = optionalTime(c.iat, 'iat');
+  const exp = time(c, 'exp');
+  if (exp === undefined) {
+    throw new EntraAuthError('malformed_token', {
+      message: 'The access token has no exp claim',
+      check: 'exp',
+    });
+  }
+  const nbf = time(c, 'nbf');
+  const iat = time(c, 'iat');
   let until = exp + toleranceSeconds;
-  // Comparisons are written so that a clock returning NaN (or nothing) fails closed.
-  if (!(now < until)) throw new EntraAuthError('token_expired');
-  let from = Number.NEGATIVE_INFINITY;
-  if (nbf !== undefined) from = nbf - toleranceSeconds;
-  if (iat !== undefined) from = Math.max(from, iat - toleranceSeconds);
-  if (!(now >= from)) throw new EntraAuthError('token_not_yet_valid');
+  if (!(now < until)) throw new EntraAuthError('token_expired', { check: 'exp' });
+  if (nbf !== undefined && !(now >= nbf - toleranceSeconds)) {
+    throw new EntraAuthError('token_not_yet_valid', { check: 'nbf' });
+  }
+  if (iat !== undefined && !(now >= iat - toleranceSeconds)) {
+    throw new EntraAuthError('token_not_yet_valid', { check: 'iat' });
+  }
+  const from = Math.max(nbf ?? Number.NEGATIVE_INFINITY, iat ?? Number.NEGATIVE_INFINITY) - toleranceSeconds;
   if (maxAgeSeconds !== undefined) {
-    if (iat === undefined)
-      throw new EntraAuthError('token_too_old', { message: 'The access token has no iat claim' });
+    if (iat === undefined) {
+      throw new EntraAuthError('token_too_old', {
+        message: 'The access token has no iat claim',
+        check: 'iat',
+      });
+    }
     const oldest = iat + maxAgeSeconds + toleranceSeconds;
-    if (!(now <= oldest)) throw new EntraAuthError('token_too_old');
+    if (!(now <= oldest)) throw new EntraAuthError('token_too_old', { check: 'iat' });
     until = Math.min(until, oldest);
   }
   return { fromMs: from * 1000, untilMs: until * 1000 };
 }
 
 /**
- * `iss` equals the trusted issuer (multi-tenant: the template filled with a GUID `tid`); for a single
- * Entra tenant, `tid` must name that tenant too. Returns `tid`.
+ * `iss` equals the trusted issuer (multi-tenant: the template filled with a GUID `tid`); for a
+ * single Entra tenant, `tid` names that tenant too. Returns `tid`.
  */
 export function checkIssuer(c: ClaimSet, rule: IssuerRule): string | undefined {
-  const iss = c.iss;
   const tid = c.tid;
   const expected = issuerFor(rule, tid);
-  if (typeof iss !== 'string' || expected === undefined || iss !== expected) {
-    throw new EntraAuthError('invalid_issuer');
+  if (typeof c.iss !== 'string' || expected === undefined || c.iss !== expected) {
+    throw new EntraAuthError('invalid_issuer', { check: 'iss' });
   }
   if (rule.tenant !== undefined && (typeof tid !== 'string' || tid.toLowerCase() !== rule.tenant)) {
     throw new EntraAuthError('invalid_issuer', {
       message: 'The access token names another tenant than its issuer',
+      check: 'tid',
     });
   }
   return typeof tid === 'string' ? tid : undefined;
@@ -136,15 +109,15 @@ export function checkIssuer(c: ClaimSet, rule: IssuerRule): string | undefined {
 export function checkKeyIssuer(key: SigningKey, c: ClaimSet, v2: IssuerRule): void {
   if (key.issuer === undefined) return;
   const tid = c.tid;
-  const iss = c.iss;
   const effective = key.issuer.includes(TENANT_TEMPLATE)
     ? typeof tid === 'string'
       ? key.issuer.replace(TENANT_TEMPLATE, () => tid)
       : undefined
     : key.issuer;
-  if (effective !== undefined && (effective === iss || effective === issuerFor(v2, tid))) return;
+  if (effective !== undefined && (effective === c.iss || effective === issuerFor(v2, tid))) return;
   throw new EntraAuthError('invalid_issuer', {
     message: 'The access token was signed by a key of another issuer',
+    check: 'iss',
   });
 }
 
@@ -154,47 +127,67 @@ export function checkNotConsumer(tid: string | undefined): void {
     throw new EntraAuthError('tenant_not_allowed', {
       message:
         'Personal Microsoft accounts are not accepted by this API: sign in with a work or school account',
+      check: 'tid',
     });
   }
 }
+
+export const ID_TOKEN_MESSAGE =
+  'This is an ID token, which proves a sign-in to the client app: send an access token for this API instead (request a scope of this API, for example api://<client-id>/.default)';
+const RESOURCE_MESSAGE =
+  'This token is for another Microsoft service: request a token for this API scope instead (for example api://<client-id>/.default)';
 
 /**
  * An OpenID Connect ID token sent as an access token: it has a `nonce` / `at_hash` / `c_hash`, or
  * none of the claims every access token has (`azp`/`appid`, `scp`, `roles`).
  */
 export function isIdToken(c: ClaimSet): boolean {
-  if (c.nonce !== undefined || c.at_hash !== undefined || c.c_hash !== undefined) {
-    return true;
-  }
+  if (c.nonce !== undefined || c.at_hash !== undefined || c.c_hash !== undefined) return true;
   return c.azp === undefined && c.appid === undefined && c.scp === undefined && c.roles === undefined;
 }
 
-export const ID_TOKEN_MESSAGE =
-  'This is an ID token, which proves a sign-in to the client app: send an access token for this API instead (request a scope of this API, for example api://<client-id>/.default)';
-export const RESOURCE_MESSAGE =
-  'This token is for another Microsoft service: request a token for this API scope instead (for example api://<client-id>/.default)';
+/** Not an ID token (`foreign_token`). */
+export function checkNotIdToken(c: ClaimSet): void {
+  if (isIdToken(c))
+    throw new EntraAuthError('foreign_token', { message: ID_TOKEN_MESSAGE, check: 'foreign' });
+}
 
 /** `aud` is one of the accepted audiences (a string, or an array with one of them). */
 export function checkAudience(c: ClaimSet, audiences: ReadonlySet<string>): void {
   const aud = c.aud;
   if (typeof aud === 'string') {
     if (audiences.has(aud)) return;
-    if (MICROSOFT_RESOURCES.has(aud))
-      throw new EntraAuthError('foreign_token', { message: RESOURCE_MESSAGE });
+    if (microsoftServiceName(aud) !== undefined) {
+      throw new EntraAuthError('foreign_token', { message: RESOURCE_MESSAGE, check: 'foreign' });
+    }
   } else if (Array.isArray(aud) && aud.length > 0 && aud.every((a) => typeof a === 'string')) {
     if (aud.some((a: string) => audiences.has(a))) return;
   }
-  throw new EntraAuthError('invalid_audience');
+  throw new EntraAuthError('invalid_audience', { check: 'aud' });
 }
 
-/** `scp` (space-separated string) and `roles` (string array), type-checked. Empty counts as absent. */
-export function readPermissions(c: ClaimSet): { scopes: string[]; roles: string[] } {
-  const scp = c.scp;
-  const roles = c.roles;
+/**
+ * A token's permissions: delegated scopes (`scp`, space-separated) and roles (`roles`, an array of
+ * strings), type-checked; empty counts as absent.
+ *
+ * @example
+ * ```ts
+ * const { scopes, roles } = readPermissions(decodeTokenUnverified(token)!.payload);
+ * ```
+ */
+export function readPermissions(claims: { readonly scp?: unknown; readonly roles?: unknown }): {
+  scopes: string[];
+  roles: string[];
+} {
+  const scp = Object.hasOwn(claims, 'scp') ? claims.scp : undefined;
+  const roles = Object.hasOwn(claims, 'roles') ? claims.roles : undefined;
   let scopes: string[] = [];
   if (scp !== undefined) {
     if (typeof scp !== 'string') {
-      throw new EntraAuthError('malformed_token', { message: 'The access token claim scp is not a string' });
+      throw new EntraAuthError('malformed_token', {
+        message: 'The access token claim scp is not a string',
+        check: 'scp',
+      });
     }
     if (scp !== '') {
       scopes = scp.split(' ');
@@ -204,19 +197,32 @@ export function readPermissions(c: ClaimSet): { scopes: string[]; roles: string[
   }
   let roleList: string[] = [];
   if (roles !== undefined) {
-    if (!Array.isArray(roles)) throw rolesError();
-    roleList = new Array<string>(roles.length);
-    for (let i = 0; i < roles.length; i++) {
-      const r: unknown = roles[i];
-      if (typeof r !== 'string') throw rolesError();
-      roleList[i] = r;
+    if (!Array.isArray(roles) || !roles.every((r) => typeof r === 'string')) {
+      throw new EntraAuthError('malformed_token', {
+        message: 'The access token claim roles is not a list of strings',
+        check: 'roles',
+      });
     }
+    roleList = roles.slice();
   }
   return { scopes, roles: roleList };
 }
 
-function rolesError(): EntraAuthError {
-  return new EntraAuthError('malformed_token', {
-    message: 'The access token claim roles is not a list of strings',
-  });
+/** With `requireScopeOrRole`, a token must grant something (as Microsoft.Identity.Web, IDW10201). */
+export function checkHasPermissions(scopes: readonly string[], roles: readonly string[]): void {
+  if (scopes.length === 0 && roles.length === 0)
+    throw new EntraAuthError('missing_permissions', { check: 'scp' });
+}
+
+/** `allowGuests: false` refuses guests (`acct` = 1, or `idp` ≠ `iss`). */
+export function checkNotGuest(principal: EntraPrincipal): void {
+  if (principal.isGuest) throw new EntraAuthError('guest_not_allowed', { check: 'acct' });
+}
+
+/** `allowedClientIds`: the calling application (`azp` / `appid`) is listed. */
+export function checkClient(principal: EntraPrincipal, allowed: ReadonlySet<string>): void {
+  const client = principal.clientId;
+  if (client === undefined || !allowed.has(client.toLowerCase())) {
+    throw new EntraAuthError('client_not_allowed', { check: 'azp' });
+  }
 }

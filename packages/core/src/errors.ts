@@ -39,12 +39,57 @@ export type EntraAuthErrorCode =
   | 'keys_unavailable'
   | 'tenant_check_failed';
 
+/**
+ * Which check refused a token: one stable word per check, set where the check fails. The CLI
+ * explains a refusal from it; logs and metrics can group by it.
+ *
+ * - `header`: the Authorization header (missing, malformed, several), or a `crit` token header
+ * - `length`: the token is longer than `maxTokenLength`
+ * - `format`: not three canonical base64url segments of JSON objects; a claim of the wrong type
+ * - `alg`, `typ`, `kid`: the token header (the key named by `kid` unknown to the issuer included)
+ * - `keys`: no usable signing keys (issuer unreachable)
+ * - `signature`
+ * - `exp`, `nbf`, `iat`: the validity window and the token's age
+ * - `iss`, `aud`, `tid`, `ver`, `azp`, `acct`, `policy`: the claim of that name
+ * - `scp`, `roles`: permissions (a missing permission, a failed scope or role requirement)
+ * - `foreign`: a token for someone else: Microsoft Graph, another Microsoft service, an ID token
+ *
+ * @example
+ * ```ts
+ * if (isEntraAuthError(error)) logger.info({ code: error.code, check: error.check }, 'token refused');
+ * ```
+ */
+export type EntraAuthCheck =
+  | 'header'
+  | 'length'
+  | 'format'
+  | 'alg'
+  | 'typ'
+  | 'kid'
+  | 'keys'
+  | 'signature'
+  | 'exp'
+  | 'nbf'
+  | 'iat'
+  | 'iss'
+  | 'aud'
+  | 'tid'
+  | 'ver'
+  | 'azp'
+  | 'acct'
+  | 'scp'
+  | 'roles'
+  | 'policy'
+  | 'foreign';
+
 type Challenge = 'none' | 'bare' | 'invalid_request' | 'invalid_token' | 'insufficient_scope' | 'claims';
 
 interface CodeInfo {
   readonly status: number;
   readonly challenge: Challenge;
   readonly message: string;
+  /** The check this code comes from when the place that refuses does not say otherwise. */
+  readonly check: EntraAuthCheck;
 }
 
 const CODES: { readonly [C in EntraAuthErrorCode]: CodeInfo } = {
@@ -52,100 +97,134 @@ const CODES: { readonly [C in EntraAuthErrorCode]: CodeInfo } = {
     status: 401,
     challenge: 'bare',
     message: 'Authentication required: send an Entra ID access token as a Bearer token',
+    check: 'header',
   },
   invalid_request: {
     status: 400,
     challenge: 'invalid_request',
     message: 'The Authorization header is malformed',
+    check: 'header',
   },
-  malformed_token: { status: 401, challenge: 'invalid_token', message: 'The access token is malformed' },
+  malformed_token: {
+    status: 401,
+    challenge: 'invalid_token',
+    message: 'The access token is malformed',
+    check: 'format',
+  },
   unsupported_algorithm: {
     status: 401,
     challenge: 'invalid_token',
     message: 'The access token is signed with an algorithm that is not accepted',
+    check: 'alg',
   },
   unknown_signing_key: {
     status: 401,
     challenge: 'invalid_token',
     message: 'The access token is signed with an unknown key',
+    check: 'kid',
   },
   invalid_signature: {
     status: 401,
     challenge: 'invalid_token',
     message: 'The access token signature is invalid',
+    check: 'signature',
   },
-  token_expired: { status: 401, challenge: 'invalid_token', message: 'The access token has expired' },
+  token_expired: {
+    status: 401,
+    challenge: 'invalid_token',
+    message: 'The access token has expired',
+    check: 'exp',
+  },
   token_not_yet_valid: {
     status: 401,
     challenge: 'invalid_token',
     message: 'The access token is not valid yet',
+    check: 'nbf',
   },
   token_too_old: {
     status: 401,
     challenge: 'invalid_token',
     message: 'The access token was issued too long ago',
+    check: 'iat',
   },
   invalid_issuer: {
     status: 401,
     challenge: 'invalid_token',
     message: 'The access token was issued by an issuer that is not trusted',
+    check: 'iss',
   },
   invalid_audience: {
     status: 401,
     challenge: 'invalid_token',
     message: 'The access token was issued for another audience',
+    check: 'aud',
   },
   tenant_not_allowed: {
     status: 401,
     challenge: 'invalid_token',
     message: 'The access token was issued by a tenant that is not allowed',
+    check: 'tid',
   },
   unsupported_token_version: {
     status: 401,
     challenge: 'invalid_token',
     message: 'The access token version is not accepted',
+    check: 'ver',
   },
   foreign_token: {
     status: 401,
     challenge: 'invalid_token',
     message:
       'The token is not an access token for this API: request one for this API scope (for example api://<client-id>/.default)',
+    check: 'foreign',
   },
   missing_permissions: {
     status: 403,
     challenge: 'insufficient_scope',
     message: 'The access token carries no scopes and no roles: grant the client a permission of this API',
+    check: 'scp',
   },
   insufficient_scope: {
     status: 403,
     challenge: 'insufficient_scope',
     message: 'The access token lacks a required scope',
+    check: 'scp',
   },
   insufficient_role: {
     status: 403,
     challenge: 'insufficient_scope',
     message: 'The access token lacks a required role',
+    check: 'roles',
   },
   client_not_allowed: {
     status: 403,
     challenge: 'insufficient_scope',
     message: 'The calling application is not allowed',
+    check: 'azp',
   },
-  guest_not_allowed: { status: 403, challenge: 'insufficient_scope', message: 'Guest users are not allowed' },
+  guest_not_allowed: {
+    status: 403,
+    challenge: 'insufficient_scope',
+    message: 'Guest users are not allowed',
+    check: 'acct',
+  },
   insufficient_claims: {
     status: 401,
     challenge: 'claims',
     message: 'A stronger authentication is required for this operation',
+    check: 'scp',
   },
   keys_unavailable: {
     status: 503,
     challenge: 'none',
     message: 'The signing keys of the token issuer are unavailable: retry later',
+    check: 'keys',
   },
   tenant_check_failed: {
     status: 503,
     challenge: 'none',
     message: 'Whether the token tenant is allowed could not be decided: retry later',
+    check: 'tid',
   },
 };
 
@@ -186,6 +265,8 @@ export interface EntraAuthErrorOptions {
   claims?: string;
   /** For `insufficient_claims`: where the client re-authenticates (sent as `authorization_uri=`). */
   authorizationUri?: string;
+  /** Which check failed, when it is not the code's usual one (see {@link EntraAuthCheck}). */
+  check?: EntraAuthCheck;
 }
 
 /**
@@ -206,6 +287,8 @@ export class EntraAuthError extends Error {
   override readonly name = 'EntraAuthError' as const;
   /** Stable code: one per failure. */
   readonly code: EntraAuthErrorCode;
+  /** Which check failed (`exp`, `aud`, `signature`...): see {@link EntraAuthCheck}. */
+  readonly check: EntraAuthCheck;
   /** The HTTP status to answer with. */
   readonly status: number;
   /** The `WWW-Authenticate` header value to send, or `undefined` when none is sent. */
@@ -235,18 +318,18 @@ export class EntraAuthError extends Error {
       ErrorCtor.stackTraceLimit = limit;
     }
     this.code = code;
+    this.check = options.check ?? info.check;
     this.status = info.status;
     this.requiredScopes = options.scopes ? Object.freeze([...options.scopes]) : undefined;
     this.retryAfterSeconds = info.status === 503 ? retryAfter(options.retryAfterSeconds) : undefined;
     this.wwwAuthenticate = challenge(info.challenge, message, options);
   }
 
-  /** Same as `status` (the name Fastify and http-errors use). */
-  get statusCode(): number {
-    return this.status;
-  }
-
-  /** The headers that go with this error (`WWW-Authenticate`, `Retry-After`), as Koa's and Fastify's error handlers expect. */
+  /**
+   * The headers that go with this error (`WWW-Authenticate`, `Retry-After`), under the name Koa's
+   * and Fastify's error handlers read (http-errors' convention), for apps that let those frameworks
+   * answer (`passErrors`).
+   */
   get headers(): Record<string, string> {
     const headers: Record<string, string> = {};
     if (this.wwwAuthenticate !== undefined) headers['www-authenticate'] = this.wwwAuthenticate;

@@ -1,4 +1,4 @@
-import type { EntraAuthErrorCode } from './errors.js';
+import type { EntraAuthCheck, EntraAuthErrorCode } from './errors.js';
 
 /**
  * What the validator reports through `onEvent`: network activity of the key cache and rejections.
@@ -69,6 +69,8 @@ export type EntraEvent =
   | {
       type: 'token_rejected';
       code: EntraAuthErrorCode;
+      /** Which check refused it (see `EntraAuthCheck`). */
+      check: EntraAuthCheck;
       /** Wall time until the refusal in milliseconds, waits for metadata and keys included. */
       durationMs: number;
     };

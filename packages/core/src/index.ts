@@ -22,7 +22,13 @@ export {
   requireScopes,
 } from './authorize.js';
 export { extractBearerToken } from './bearer.js';
-export type { EntraAuthErrorCode, EntraAuthErrorOptions, EntraErrorResponse } from './errors.js';
+export { readPermissions } from './claims.js';
+export type {
+  EntraAuthCheck,
+  EntraAuthErrorCode,
+  EntraAuthErrorOptions,
+  EntraErrorResponse,
+} from './errors.js';
 export {
   ENTRA_AUTH_ERROR_CODES,
   EntraAuthError,
@@ -31,8 +37,10 @@ export {
   isEntraAuthError,
 } from './errors.js';
 export type { EntraEvent, EntraEventListener, FetchFailureReason, KeyFetchTrigger } from './events.js';
+export { CONSUMERS_TENANT_ID, isGuid } from './ids.js';
 export type { DecodedToken, TokenKind } from './inspect.js';
-export { classifyToken, decodeTokenUnverified, microsoftServiceOf } from './inspect.js';
+export { classifyToken, decodeTokenUnverified } from './inspect.js';
+export { microsoftServiceName } from './microsoft.js';
 export type { EntraOpenApiOptions, OpenApiOAuth2Scheme } from './openapi.js';
 export { entraSecurityRequirement, entraSecurityScheme } from './openapi.js';
 export type {
@@ -60,5 +68,6 @@ export {
   runGuard,
   toValidator,
 } from './request.js';
+export { MAX_KID_LENGTH } from './token.js';
 export type { EntraValidator, EntraValidatorConfig } from './validator.js';
 export { createEntraValidator, isEntraValidator } from './validator.js';

@@ -3,9 +3,10 @@
  * authorization. Uses the same strict decoding and the same recognisers as the validator.
  */
 
-import { readClaimSet } from './claim-set.js';
-import { isGraphAudience, isIdToken, isMicrosoftResourceAudience, microsoftServiceName } from './claims.js';
+import { isIdToken } from './claims.js';
 import { decodeJsonSegment, own } from './codec.js';
+import { isGraphAudience, microsoftServiceName } from './microsoft.js';
+import { readClaims } from './token.js';
 
 /**
  * A decoded, unverified token.
@@ -67,21 +68,7 @@ export function classifyToken(token: DecodedToken): TokenKind {
   const payload = token.payload as Record<string, unknown>;
   const aud = own(payload, 'aud');
   if (own(header, 'nonce') !== undefined || isGraphAudience(aud)) return 'graph_token';
-  if (isIdToken(readClaimSet(payload))) return 'id_token';
-  if (isMicrosoftResourceAudience(aud)) return 'microsoft_resource_token';
+  if (isIdToken(readClaims(payload))) return 'id_token';
+  if (microsoftServiceName(aud) !== undefined) return 'microsoft_resource_token';
   return 'access_token';
-}
-
-/**
- * The Microsoft service a token's audience names (`Microsoft Graph`, `Azure Resource Manager`,
- * `Azure Key Vault`...), or `undefined` for any other audience: to tell a client which token it sent
- * by mistake.
- *
- * @example
- * ```ts
- * microsoftServiceOf('https://management.azure.com/'); // 'Azure Resource Manager'
- * ```
- */
-export function microsoftServiceOf(aud: unknown): string | undefined {
-  return microsoftServiceName(aud);
 }

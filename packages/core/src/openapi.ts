@@ -4,7 +4,7 @@
  * and per-operation requirements listing the scopes each route's guard demands.
  */
 import { EntraConfigError } from './errors.js';
-import { GUID_RE } from './guid.js';
+import { GUID_RE } from './ids.js';
 import type { EntraValidator, EntraValidatorConfig } from './validator.js';
 
 /**

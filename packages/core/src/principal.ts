@@ -2,8 +2,9 @@
  * The verified caller, normalised across v1 and v2 tokens. Frozen, with its claims: a handler cannot
  * change what a later verification of the same token returns.
  */
-import type { ClaimSet } from './claim-set.js';
+
 import { EntraAuthError } from './errors.js';
+import type { ClaimSet } from './token.js';
 
 /**
  * Who called, as a verified Entra ID access token says. Identify callers by `tenantId` + `objectId`;
@@ -155,6 +156,7 @@ export function buildPrincipal(
   if (principal.objectId === undefined && !principal.isAppOnly) {
     throw new EntraAuthError('malformed_token', {
       message: 'The access token is a user token that identifies no user (no oid, no sub)',
+      check: 'format',
     });
   }
   return principal;

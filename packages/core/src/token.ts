@@ -1,88 +1,144 @@
 /**
- * Splitting and decoding a compact JWS, and the header rules: the header chooses nothing but the
- * `kid`. `alg` must be allowed, `crit` is refused, `typ` must be `JWT` when present, and `jku`,
- * `x5u`, `jwk`, `x5c` are never read.
+ * Parsing a compact JWS strictly, before anything is trusted: size, three segments, canonical
+ * base64url, UTF-8, JSON objects, and the header rules. The header chooses nothing but the `kid`:
+ * `alg` must be allowed, `crit` is refused, `typ` must be `JWT` when present, and `jku`, `x5u`,
+ * `jwk`, `x5c` are never read. Microsoft Graph tokens are recognised here, before the signature
+ * (which only Graph can check).
  */
-
-import { type ClaimSet, readClaimSet } from './claim-set.js';
-import { isGraphAudience } from './claims.js';
 import { decodeJsonSegment, decodeSegment, own } from './codec.js';
 import { EntraAuthError } from './errors.js';
+import { isGraphAudience } from './microsoft.js';
 
+/** The claims the validator reads, taken from the payload once (own properties only). */
+export interface ClaimSet {
+  readonly iss: unknown;
+  readonly tid: unknown;
+  readonly aud: unknown;
+  readonly exp: unknown;
+  readonly nbf: unknown;
+  readonly iat: unknown;
+  readonly ver: unknown;
+  readonly scp: unknown;
+  readonly roles: unknown;
+  readonly azp: unknown;
+  readonly appid: unknown;
+  readonly oid: unknown;
+  readonly sub: unknown;
+  readonly idtyp: unknown;
+  readonly acct: unknown;
+  readonly idp: unknown;
+  readonly preferred_username: unknown;
+  readonly upn: unknown;
+  readonly unique_name: unknown;
+  readonly name: unknown;
+  readonly nonce: unknown;
+  readonly at_hash: unknown;
+  readonly c_hash: unknown;
+}
+
+/**
+ * Reads the claims the validator uses. Only own properties count: a polluted `Object.prototype`
+ * must never supply a claim.
+ */
+export function readClaims(p: Record<string, unknown>): ClaimSet {
+  return {
+    iss: own(p, 'iss'),
+    tid: own(p, 'tid'),
+    aud: own(p, 'aud'),
+    exp: own(p, 'exp'),
+    nbf: own(p, 'nbf'),
+    iat: own(p, 'iat'),
+    ver: own(p, 'ver'),
+    scp: own(p, 'scp'),
+    roles: own(p, 'roles'),
+    azp: own(p, 'azp'),
+    appid: own(p, 'appid'),
+    oid: own(p, 'oid'),
+    sub: own(p, 'sub'),
+    idtyp: own(p, 'idtyp'),
+    acct: own(p, 'acct'),
+    idp: own(p, 'idp'),
+    preferred_username: own(p, 'preferred_username'),
+    upn: own(p, 'upn'),
+    unique_name: own(p, 'unique_name'),
+    name: own(p, 'name'),
+    nonce: own(p, 'nonce'),
+    at_hash: own(p, 'at_hash'),
+    c_hash: own(p, 'c_hash'),
+  };
+}
+
+/** A token that passed parsing: nothing in it is trusted yet. */
 export interface ParsedToken {
   readonly kid: string;
   readonly alg: string;
   readonly payload: Record<string, unknown>;
-  /** The claims the validator reads, taken once from the payload (own properties only). */
   readonly claims: ClaimSet;
   /** `header.payload`, the bytes the signature covers. */
   readonly signingInput: string;
   readonly signature: Uint8Array;
 }
 
-interface HeaderInfo {
-  readonly kid: string;
-  readonly alg: string;
-}
-
-const MAX_KID_LENGTH = 256;
-const HEADER_CACHE_MAX = 64;
-
-type HeaderFailure = { readonly code: EntraAuthError['code']; readonly message?: string };
+/**
+ * The longest `kid` accepted, in a token's header and in a key set: longer ones are refused unread.
+ *
+ * @example
+ * ```ts
+ * if (typeof kid === 'string' && kid.length > MAX_KID_LENGTH) console.log('this kid would be refused');
+ * ```
+ */
+export const MAX_KID_LENGTH = 256;
 
 export const GRAPH_MESSAGE =
   'This is a Microsoft Graph token, which only Graph can validate: request a token for this API scope instead (for example api://<client-id>/.default)';
 
-function readHeader(segment: string, algorithms: ReadonlySet<string>): HeaderInfo | HeaderFailure {
+/** The header rules: returns the `kid` and `alg` a key is looked up with. */
+function readHeader(segment: string, algorithms: ReadonlySet<string>): { kid: string; alg: string } {
   const header = decodeJsonSegment(segment);
-  if (header === undefined) return { code: 'malformed_token' };
+  if (header === undefined) throw new EntraAuthError('malformed_token', { check: 'format' });
   // A `nonce` in the header: a Microsoft Graph token, whose signature only Graph can check.
-  if (own(header, 'nonce') !== undefined) return { code: 'foreign_token', message: GRAPH_MESSAGE };
+  if (own(header, 'nonce') !== undefined) {
+    throw new EntraAuthError('foreign_token', { message: GRAPH_MESSAGE, check: 'foreign' });
+  }
   const alg = own(header, 'alg');
-  if (typeof alg !== 'string') return { code: 'malformed_token' };
-  if (!algorithms.has(alg)) return { code: 'unsupported_algorithm' };
-  if (own(header, 'crit') !== undefined) return { code: 'malformed_token' };
+  if (typeof alg !== 'string') throw new EntraAuthError('malformed_token', { check: 'alg' });
+  if (!algorithms.has(alg)) throw new EntraAuthError('unsupported_algorithm', { check: 'alg' });
+  if (own(header, 'crit') !== undefined) throw new EntraAuthError('malformed_token', { check: 'header' });
   const typ = own(header, 'typ');
-  if (typ !== undefined && (typeof typ !== 'string' || typ.toUpperCase() !== 'JWT'))
-    return { code: 'malformed_token' };
+  if (typ !== undefined && (typeof typ !== 'string' || typ.toUpperCase() !== 'JWT')) {
+    throw new EntraAuthError('malformed_token', { check: 'typ' });
+  }
   const kid = own(header, 'kid');
-  if (typeof kid !== 'string' || kid === '' || kid.length > MAX_KID_LENGTH)
-    return { code: 'malformed_token' };
+  if (typeof kid !== 'string' || kid === '' || kid.length > MAX_KID_LENGTH) {
+    throw new EntraAuthError('malformed_token', { check: 'kid' });
+  }
   return { kid, alg };
 }
 
-/** A strict parser for one validator's algorithm list and size limit. */
-export type TokenParser = (token: unknown) => ParsedToken;
-
 /**
- * Creates a strict compact-JWS parser. It throws `EntraAuthError` (`malformed_token`,
- * `unsupported_algorithm`, `foreign_token`) and never reads claims beyond `aud` (Graph tokens).
+ * Parses a token strictly. Throws `EntraAuthError`: `malformed_token` (`length`, `format`, `typ`,
+ * `kid`, `header`), `unsupported_algorithm`, or `foreign_token` for a Microsoft Graph token.
  */
-export function createTokenParser(algorithms: ReadonlySet<string>, maxLength: number): TokenParser {
-  // Entra's headers repeat (one per signing key), so a parsed header is kept and the hot path
-  // skips decoding it again. Bounded: fresh headers from an attacker only cause clears.
-  const headers = new Map<string, HeaderInfo | HeaderFailure>();
-  return (token) => {
-    if (typeof token !== 'string' || token.length === 0 || token.length > maxLength) {
-      throw new EntraAuthError('malformed_token');
-    }
-    const first = token.indexOf('.');
-    const second = first < 0 ? -1 : token.indexOf('.', first + 1);
-    if (second < 0 || token.indexOf('.', second + 1) !== -1) throw new EntraAuthError('malformed_token');
-    const segment = token.slice(0, first);
-    let info = headers.get(segment);
-    if (info === undefined) {
-      info = readHeader(segment, algorithms);
-      if (headers.size >= HEADER_CACHE_MAX) headers.clear();
-      headers.set(segment, info);
-    }
-    if ('code' in info) throw new EntraAuthError(info.code, { message: info.message });
-    const payload = decodeJsonSegment(token.slice(first + 1, second));
-    if (payload === undefined) throw new EntraAuthError('malformed_token');
-    const claims = readClaimSet(payload);
-    if (isGraphAudience(claims.aud)) throw new EntraAuthError('foreign_token', { message: GRAPH_MESSAGE });
-    const signature = second + 1 < token.length ? decodeSegment(token.slice(second + 1)) : undefined;
-    if (signature === undefined) throw new EntraAuthError('malformed_token');
-    return { kid: info.kid, alg: info.alg, payload, claims, signingInput: token.slice(0, second), signature };
-  };
+export function parseToken(token: unknown, algorithms: ReadonlySet<string>, maxLength: number): ParsedToken {
+  if (typeof token !== 'string' || token.length === 0) {
+    throw new EntraAuthError('malformed_token', { check: 'format' });
+  }
+  if (token.length > maxLength) {
+    throw new EntraAuthError('malformed_token', { message: 'The access token is too long', check: 'length' });
+  }
+  const first = token.indexOf('.');
+  const second = first < 0 ? -1 : token.indexOf('.', first + 1);
+  if (second < 0 || token.indexOf('.', second + 1) !== -1) {
+    throw new EntraAuthError('malformed_token', { check: 'format' });
+  }
+  const { kid, alg } = readHeader(token.slice(0, first), algorithms);
+  const payload = decodeJsonSegment(token.slice(first + 1, second));
+  if (payload === undefined) throw new EntraAuthError('malformed_token', { check: 'format' });
+  const claims = readClaims(payload);
+  if (isGraphAudience(claims.aud)) {
+    throw new EntraAuthError('foreign_token', { message: GRAPH_MESSAGE, check: 'foreign' });
+  }
+  const signature = second + 1 < token.length ? decodeSegment(token.slice(second + 1)) : undefined;
+  if (signature === undefined) throw new EntraAuthError('malformed_token', { check: 'format' });
+  return { kid, alg, payload, claims, signingInput: token.slice(0, second), signature };
 }

@@ -1,50 +1,47 @@
 /**
- * `createEntraValidator`: options in, a validator out. The order of checks is the contract:
+ * `createEntraValidator`: options in, a validator out. One token goes straight down `verifyToken`:
  *
- * 1. size, structure, header (`alg` allow-list, `kid`, no `crit`), Graph tokens (recognised before
- *    the signature, which only Graph can check);
- * 2. the signing key (discovery, key cache) and the signature, so a forged token is always
- *    `invalid_signature` or `unknown_signing_key`, never "expired" or "insufficient scope";
- * 3. the claims: version, times, issuer, the key's issuer, tenant, ID tokens, audience, permissions,
- *    guests, calling application.
+ * parse → key → signature → claims → tenant → permissions → principal
+ *
+ * The signature is checked before any claim, so a forged token is always `invalid_signature` or
+ * `unknown_signing_key`, never "expired" or "insufficient scope".
  */
-import { LRUCache } from 'lru-cache';
-import { type AuthorityPlan, type IssuerRule, planAuthority } from './authority.js';
+import { verifySignature } from '#runtime';
+import { planAuthority } from './authority/index.js';
+import type { AuthorityPlan, IssuerRule } from './authority/plan.js';
 import { bearerCandidate, extractBearerToken } from './bearer.js';
 import {
   checkAudience,
+  checkClient,
+  checkHasPermissions,
   checkIssuer,
   checkKeyIssuer,
-  checkNotConsumer,
+  checkNotGuest,
+  checkNotIdToken,
   checkTimes,
-  ID_TOKEN_MESSAGE,
-  isIdToken,
+  checkVersion,
   readPermissions,
-  type ValidityWindow,
 } from './claims.js';
-import { verifySignature } from './crypto.js';
-import { type EntraMetadata, type MetadataContext, MetadataSource } from './discovery.js';
+import { type ResolvedConfig, resolveConfig } from './config.js';
 import { EntraAuthError, EntraConfigError, isEntraAuthError } from './errors.js';
 import { emit } from './events.js';
-import { KeySet, type SigningKey } from './jwks.js';
-import { type EntraValidatorOptions, type ResolvedOptions, resolveOptions } from './options.js';
+import { type EntraMetadata, MetadataSource } from './keys/discovery.js';
+import { KeySet } from './keys/jwks.js';
+import type { EntraValidatorOptions } from './options.js';
 import { buildPrincipal, type EntraPrincipal } from './principal.js';
-import { createTokenParser, type ParsedToken, type TokenParser } from './token.js';
+import { TenantPolicy } from './tenants.js';
+import { parseToken } from './token.js';
 import { TokenCache } from './token-cache.js';
 
 const VALIDATOR_BRAND: unique symbol = Symbol.for('@org/entra-core.EntraValidator') as never;
-const TENANT_DECISIONS_MAX = 1000;
-/** How long an `allowedTenants` function's answer is used before it is asked again. */
-const TENANT_DECISION_TTL_MS = 5 * 60 * 1000;
 
-/** Rejects when `promise` has not settled within `ms` (the timer does not keep the process alive). */
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
-    (timer as { unref?: () => void }).unref?.();
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+/** Every refusal is an `EntraAuthError`: anything else that escapes a check is a malformed token. */
+function asAuthError(error: unknown): EntraAuthError {
+  return isEntraAuthError(error) ? error : new EntraAuthError('malformed_token', { cause: error });
+}
+
+function refusal(error: unknown): never {
+  throw asAuthError(error);
 }
 
 /**
@@ -154,126 +151,66 @@ export function isEntraValidator(value: unknown): value is EntraValidator {
 class Validator implements EntraValidator {
   declare readonly [VALIDATOR_BRAND]: true;
   readonly config: EntraValidatorConfig;
-  private readonly o: ResolvedOptions;
+  private readonly c: ResolvedConfig;
   private readonly plan: AuthorityPlan;
-  private readonly ctx: MetadataContext;
   private readonly v2: MetadataSource;
   private v1: MetadataSource | undefined;
   private keys: KeySet | undefined;
   private readonly cache: TokenCache;
-  private readonly parse: TokenParser;
-  private readonly allowedTenantSet: ReadonlySet<string> | undefined;
-  private readonly tenantDecisions: LRUCache<string, boolean>;
-  private readonly tenantChecks = new Map<string, Promise<boolean>>();
+  private readonly tenants: TenantPolicy;
   private closed = false;
-  /** The authorize endpoint claims challenges name: the configured authority's `common` endpoint. */
-  private readonly challengeUri: string | undefined;
 
   constructor(options: EntraValidatorOptions) {
-    const o = resolveOptions(options);
-    this.o = o;
-    this.plan = planAuthority(o);
-    this.ctx = {
-      fetch: { fetch: o.fetch, timeoutMs: o.jwks.timeoutMs, maxResponseBytes: o.jwks.maxResponseBytes },
-      clock: o.clock,
-      retryAfterMs: o.jwks.cooldownSeconds * 1000,
-      onEvent: o.onEvent,
-    };
-    this.v2 = new MetadataSource(
-      this.plan.v2DiscoveryUrl,
-      '2.0',
-      (iss) => this.plan.checkV2Issuer(iss),
-      this.ctx,
-    );
-    this.challengeUri =
-      this.plan.authority === undefined ? undefined : `${this.plan.authority}/common/oauth2/authorize`;
-    this.cache = new TokenCache(o.tokenCacheMax);
-    this.parse = createTokenParser(o.algorithms, o.maxTokenLength);
-    this.tenantDecisions = new LRUCache<string, boolean>({
-      max: TENANT_DECISIONS_MAX,
-      ttl: TENANT_DECISION_TTL_MS,
-      ttlResolution: 0, // read the clock at every lookup: it may be a test's or a replay's
-      perf: { now: o.clock },
+    const c = resolveConfig(options);
+    this.c = c;
+    this.plan = planAuthority(c);
+    this.v2 = this.metadataSource(this.plan.v2DiscoveryUrl, '2.0', (iss) => this.plan.checkV2Issuer(iss));
+    this.cache = new TokenCache(c.tokenCacheMax);
+    this.tenants = new TenantPolicy({
+      allowedTenants: c.allowedTenants,
+      allowAnyTenant: c.allowAnyTenant,
+      excludeConsumers: this.plan.excludeConsumers,
+      clock: c.clock,
+      timeoutMs: c.jwks.timeoutMs,
+      retryAfterSeconds: c.jwks.cooldownSeconds,
     });
-    this.allowedTenantSet = Array.isArray(o.allowedTenants)
-      ? new Set(o.allowedTenants as string[])
-      : undefined;
     this.config = Object.freeze({
-      tenantId: o.tenantId,
-      clientId: o.clientId,
-      audiences: Object.freeze([...o.audiences]),
+      tenantId: c.tenantId,
+      clientId: c.clientId,
+      audiences: Object.freeze([...c.audiences]),
       authority: this.plan.authority,
       discoveryUrl: this.plan.v2DiscoveryUrl,
       multiTenant: this.plan.multiTenant,
-      tokenVersions: Object.freeze([...o.tokenVersions] as ('1.0' | '2.0')[]),
-      clockToleranceSeconds: o.clockToleranceSeconds,
-      maxTokenLength: o.maxTokenLength,
+      tokenVersions: Object.freeze([...c.tokenVersions] as ('1.0' | '2.0')[]),
+      clockToleranceSeconds: c.clockToleranceSeconds,
+      maxTokenLength: c.maxTokenLength,
     });
     Object.defineProperty(this, VALIDATOR_BRAND, { value: true });
   }
 
   verify(token: string): Promise<EntraPrincipal> {
-    if (this.o.onEvent === undefined) return this.settle(token, true);
-    const started = performance.now();
-    return this.observed(started, this.settle(token, true));
-  }
-
-  /** Reports the outcome of one verification and its wall time to `onEvent`. */
-  private observed(started: number, result: Promise<EntraPrincipal>): Promise<EntraPrincipal> {
-    const onEvent = this.o.onEvent;
-    return result.then(
-      (principal) => {
-        emit(onEvent, { type: 'token_verified', durationMs: performance.now() - started });
-        return principal;
-      },
-      (error: EntraAuthError) => {
-        emit(onEvent, { type: 'token_rejected', code: error.code, durationMs: performance.now() - started });
-        throw error;
-      },
-    );
-  }
-
-  /** Runs a verification and turns its outcome into a promise; `lookUp: false` when the cache was just asked. */
-  private settle(token: string, lookUp: boolean): Promise<EntraPrincipal> {
-    let result: EntraPrincipal | Promise<EntraPrincipal>;
-    try {
-      result = this.run(token, lookUp);
-    } catch (error) {
-      return Promise.reject(this.rejected(error));
-    }
-    return result instanceof Promise
-      ? result.catch((error: unknown) => Promise.reject(this.rejected(error)))
-      : Promise.resolve(result);
+    const started = this.c.onEvent === undefined ? 0 : performance.now();
+    const hit = typeof token === 'string' ? this.cached(token) : undefined;
+    return this.settle(started, hit ?? this.verifyToken(token));
   }
 
   authenticate(authorization: string | readonly string[] | null | undefined): Promise<EntraPrincipal> {
-    if (this.o.onEvent === undefined) return this.authenticated(authorization);
-    const started = performance.now();
-    return this.observed(started, this.authenticated(authorization));
-  }
-
-  private authenticated(
-    authorization: string | readonly string[] | null | undefined,
-  ): Promise<EntraPrincipal> {
+    const started = this.c.onEvent === undefined ? 0 : performance.now();
     // A token presented again (as clients do for its whole lifetime) is answered from the cache
-    // before the header's characters are checked one by one: a cached token passed those checks.
-    // When the candidate misses, the token extracted below is the same string: not asked again.
-    let asked = false;
-    if (typeof authorization === 'string') {
-      const candidate = bearerCandidate(authorization);
-      if (candidate !== undefined) {
-        const hit = this.cached(candidate);
-        if (hit !== undefined) return Promise.resolve(hit);
-        asked = true;
-      }
-    }
+    // before the header's characters are checked one by one: a cached token passed those checks,
+    // and the header gives the same string again.
+    const candidate = typeof authorization === 'string' ? bearerCandidate(authorization) : undefined;
+    const hit = candidate === undefined ? undefined : this.cached(candidate);
+    if (hit !== undefined) return this.settle(started, hit);
     let token: string;
     try {
-      token = extractBearerToken(authorization, this.o.maxTokenLength);
+      token = extractBearerToken(authorization, this.c.maxTokenLength);
     } catch (error) {
-      return Promise.reject(this.rejected(error));
+      return this.settle(started, Promise.reject(error));
     }
-    return this.settle(token, !asked);
+    // Spelled otherwise (leading spaces, a one-element list), the token was not looked up yet.
+    const late = token === candidate ? undefined : this.cached(token);
+    return this.settle(started, late ?? this.verifyToken(token));
   }
 
   async warmUp(): Promise<void> {
@@ -290,8 +227,8 @@ class Validator implements EntraValidator {
     if (
       metadata.issuer.template &&
       !this.plan.multiTenant &&
-      !this.o.allowAnyTenant &&
-      this.o.allowedTenants === undefined
+      !this.c.allowAnyTenant &&
+      this.c.allowedTenants === undefined
     ) {
       throw new EntraConfigError(
         'The discovery document announces a multi-tenant issuer: set allowedTenants (tenant GUIDs or a function) or allowAnyTenant: true',
@@ -302,7 +239,7 @@ class Validator implements EntraValidator {
     } catch (error) {
       throw new EntraAuthError('keys_unavailable', {
         cause: error,
-        retryAfterSeconds: this.o.jwks.cooldownSeconds,
+        retryAfterSeconds: this.c.jwks.cooldownSeconds,
       });
     }
   }
@@ -312,25 +249,52 @@ class Validator implements EntraValidator {
     this.keys?.close();
   }
 
-  private rejected(error: unknown): EntraAuthError {
-    return isEntraAuthError(error) ? error : new EntraAuthError('malformed_token', { cause: error });
-  }
+  /**
+   * One token, straight down. Every step throws an `EntraAuthError` naming its check; steps wait
+   * only when something has to be fetched (metadata, keys) or asked (a tenant function).
+   */
+  private async verifyToken(token: string): Promise<EntraPrincipal> {
+    const c = this.c;
+    // 1. Parse: size, structure, header rules; Graph tokens are recognised here.
+    const jwt = parseToken(token, c.algorithms, c.maxTokenLength);
 
-  private keySet(metadata: EntraMetadata): KeySet {
-    if (this.keys === undefined || this.keys.jwksUri !== metadata.jwksUri) {
-      this.keys?.close();
-      this.keys = new KeySet(metadata.jwksUri, {
-        fetch: this.ctx.fetch,
-        clock: this.o.clock,
-        refreshIntervalMs: this.o.jwks.refreshIntervalSeconds * 1000,
-        cooldownMs: this.o.jwks.cooldownSeconds * 1000,
-        maxStaleMs: this.o.jwks.maxStaleSeconds * 1000,
-        algorithms: this.o.algorithms,
-        onEvent: this.o.onEvent,
-      });
-      if (this.closed) this.keys.close();
+    // 2. Key: from the key set the discovery document names, fetched on first use and refetched
+    //    (within the cooldown) for a kid it does not know.
+    const metadata = this.v2.current ?? (await this.v2.load());
+    const keys = this.keySet(metadata);
+    const key = keys.lookup(jwt.kid) ?? (await keys.resolve(jwt.kid));
+
+    // 3. Signature, before any claim is believed.
+    if (key.alg !== undefined && key.alg !== jwt.alg) {
+      throw new EntraAuthError('unsupported_algorithm', { check: 'alg' });
     }
-    return this.keys;
+    if (!(await verifySignature(key.key, jwt.alg, jwt.signingInput, jwt.signature))) {
+      throw new EntraAuthError('invalid_signature', { check: 'signature' });
+    }
+
+    // 4. Claims: version, validity window, issuer (and the signing key's own issuer).
+    const claims = jwt.claims;
+    const version = checkVersion(claims, c.tokenVersions);
+    const window = checkTimes(claims, c.clock(), c.clockToleranceSeconds, c.maxTokenAgeSeconds);
+    const issuer = version === '2.0' ? metadata.issuer : await this.v1Issuer(metadata.issuer);
+    const tid = checkIssuer(claims, issuer);
+    checkKeyIssuer(key, claims, metadata.issuer);
+
+    // 5. Tenant: multi-tenant issuers accept the tenants allowed.
+    if (issuer.template) await this.tenants.check(tid);
+
+    // 6. What the token is for and what it grants.
+    checkNotIdToken(claims);
+    checkAudience(claims, c.audiences);
+    const { scopes, roles } = readPermissions(claims);
+    if (c.requireScopeOrRole) checkHasPermissions(scopes, roles);
+
+    // 7. The principal, and who may call.
+    const principal = buildPrincipal(jwt.payload, claims, version, scopes, roles, this.plan.challengeUri);
+    if (!c.allowGuests) checkNotGuest(principal);
+    if (c.allowedClientIds !== undefined) checkClient(principal, c.allowedClientIds);
+    this.cache.set(token, principal, key, window.fromMs, window.untilMs);
+    return principal;
   }
 
   /**
@@ -339,180 +303,84 @@ class Validator implements EntraValidator {
    * stop verifying cached tokens too.
    */
   private cached(token: string): EntraPrincipal | undefined {
-    const now = this.o.clock();
+    const now = this.c.clock();
     return this.keys?.usable(now) === true ? this.cache.get(token, now) : undefined;
   }
 
-  /** The hot path: synchronous when the token is cached, or its key is, and crypto is native. */
-  private run(token: string, lookUp: boolean): EntraPrincipal | Promise<EntraPrincipal> {
-    if (lookUp && typeof token === 'string') {
-      const hit = this.cached(token);
-      if (hit !== undefined) return hit;
+  /** The outcome as a promise that rejects only with `EntraAuthError`, reported to `onEvent`. */
+  private settle(
+    started: number,
+    outcome: EntraPrincipal | Promise<EntraPrincipal>,
+  ): Promise<EntraPrincipal> {
+    const onEvent = this.c.onEvent;
+    if (onEvent === undefined) {
+      return outcome instanceof Promise ? outcome.catch(refusal) : Promise.resolve(outcome);
     }
-    const parsed = this.parse(token);
-    const key =
-      this.v2.current !== undefined && this.keys !== undefined ? this.keys.lookup(parsed.kid) : undefined;
-    return key === undefined ? this.runWithFetch(token, parsed) : this.checkSignature(token, parsed, key);
+    if (!(outcome instanceof Promise)) {
+      emit(onEvent, { type: 'token_verified', durationMs: performance.now() - started });
+      return Promise.resolve(outcome);
+    }
+    return outcome.then(
+      (principal) => {
+        emit(onEvent, { type: 'token_verified', durationMs: performance.now() - started });
+        return principal;
+      },
+      (error: unknown) => {
+        const e = asAuthError(error);
+        emit(onEvent, {
+          type: 'token_rejected',
+          code: e.code,
+          check: e.check,
+          durationMs: performance.now() - started,
+        });
+        throw e;
+      },
+    );
   }
 
-  private async runWithFetch(token: string, parsed: ParsedToken): Promise<EntraPrincipal> {
-    const metadata = await this.v2.load();
-    const key = await this.keySet(metadata).resolve(parsed.kid);
-    return this.checkSignature(token, parsed, key);
-  }
-
-  private checkSignature(
-    token: string,
-    parsed: ParsedToken,
-    key: SigningKey,
-  ): EntraPrincipal | Promise<EntraPrincipal> {
-    if (key.alg !== undefined && key.alg !== parsed.alg) throw new EntraAuthError('unsupported_algorithm');
-    const valid = verifySignature(key.key, parsed.alg, parsed.signingInput, parsed.signature);
-    if (valid === true) return this.checkClaims(token, parsed, key);
-    if (valid === false) throw new EntraAuthError('invalid_signature');
-    return valid.then((ok) => {
-      if (!ok) throw new EntraAuthError('invalid_signature');
-      return this.checkClaims(token, parsed, key);
+  private metadataSource(
+    url: string,
+    version: '1.0' | '2.0',
+    checkIssuer: (issuer: string) => IssuerRule | string,
+  ): MetadataSource {
+    const c = this.c;
+    return new MetadataSource(url, version, checkIssuer, {
+      fetch: { fetch: c.fetch, timeoutMs: c.jwks.timeoutMs, maxResponseBytes: c.jwks.maxResponseBytes },
+      clock: c.clock,
+      retryAfterMs: c.jwks.cooldownSeconds * 1000,
+      onEvent: c.onEvent,
     });
   }
 
-  private checkClaims(
-    token: string,
-    parsed: ParsedToken,
-    key: SigningKey,
-  ): EntraPrincipal | Promise<EntraPrincipal> {
-    const ver = parsed.claims.ver;
-    if ((ver !== '1.0' && ver !== '2.0') || !this.o.tokenVersions.has(ver))
-      throw new EntraAuthError('unsupported_token_version');
-    const window = checkTimes(
-      parsed.claims,
-      this.o.clock(),
-      this.o.clockToleranceSeconds,
-      this.o.maxTokenAgeSeconds,
-    );
-    const v2 = (this.v2.current as EntraMetadata).issuer;
-    if (ver === '2.0') return this.checkTenant(token, parsed, key, ver, v2, v2, window);
-    const v1 = this.v1Source();
-    const current = v1.current;
-    if (current !== undefined) return this.checkTenant(token, parsed, key, ver, current.issuer, v2, window);
-    return v1.load().then((m) => this.checkTenant(token, parsed, key, ver, m.issuer, v2, window));
-  }
-
-  private v1Source(): MetadataSource {
-    if (this.plan.v1DiscoveryUrl === undefined) {
+  /** The v1 issuer rule, from the v1 discovery document (fetched when the first v1 token arrives). */
+  private async v1Issuer(v2: IssuerRule): Promise<IssuerRule> {
+    const url = this.plan.v1DiscoveryUrl;
+    if (url === undefined) {
       throw new EntraAuthError('unsupported_token_version', {
         message: 'This authority issues only v2.0 tokens',
+        check: 'ver',
       });
     }
-    if (this.v1 === undefined) {
-      const v2 = (this.v2.current as EntraMetadata).issuer;
-      this.v1 = new MetadataSource(
-        this.plan.v1DiscoveryUrl,
-        '1.0',
-        (iss) => this.plan.checkV1Issuer(iss, v2),
-        this.ctx,
-      );
-    }
-    return this.v1;
+    this.v1 ??= this.metadataSource(url, '1.0', (iss) => this.plan.checkV1Issuer(iss, v2));
+    return (this.v1.current ?? (await this.v1.load())).issuer;
   }
 
-  private checkTenant(
-    token: string,
-    parsed: ParsedToken,
-    key: SigningKey,
-    ver: '1.0' | '2.0',
-    rule: IssuerRule,
-    v2: IssuerRule,
-    window: ValidityWindow,
-  ): EntraPrincipal | Promise<EntraPrincipal> {
-    const tid = checkIssuer(parsed.claims, rule);
-    checkKeyIssuer(key, parsed.claims, v2);
-    if (rule.template) {
-      if (this.plan.excludeConsumers) checkNotConsumer(tid);
-      const allowed = this.tenantAllowed(tid as string);
-      if (allowed === false) throw new EntraAuthError('tenant_not_allowed');
-      if (allowed !== true) {
-        return allowed.then((ok) => {
-          if (!ok) throw new EntraAuthError('tenant_not_allowed');
-          return this.finish(token, parsed, key, ver, window);
-        });
-      }
+  private keySet(metadata: EntraMetadata): KeySet {
+    if (this.keys === undefined || this.keys.jwksUri !== metadata.jwksUri) {
+      this.keys?.close();
+      const c = this.c;
+      this.keys = new KeySet(metadata.jwksUri, {
+        fetch: { fetch: c.fetch, timeoutMs: c.jwks.timeoutMs, maxResponseBytes: c.jwks.maxResponseBytes },
+        clock: c.clock,
+        refreshIntervalMs: c.jwks.refreshIntervalSeconds * 1000,
+        cooldownMs: c.jwks.cooldownSeconds * 1000,
+        maxStaleMs: c.jwks.maxStaleSeconds * 1000,
+        algorithms: c.algorithms,
+        onEvent: c.onEvent,
+      });
+      if (this.closed) this.keys.close();
     }
-    return this.finish(token, parsed, key, ver, window);
-  }
-
-  /**
-   * Multi-tenant: is this tenant accepted? A predicate's answers are kept for
-   * {@link TENANT_DECISION_TTL_MS}, so a tenant it stops allowing is refused soon after. A predicate
-   * that throws, rejects or does not answer within `jwks.timeoutMs` fails the request with
-   * `tenant_check_failed` (503), and nothing is remembered: the next request asks again.
-   */
-  private tenantAllowed(tid: string): boolean | Promise<boolean> {
-    if (this.o.allowAnyTenant) return true;
-    const t = tid.toLowerCase();
-    if (this.allowedTenantSet !== undefined) return this.allowedTenantSet.has(t);
-    const predicate = this.o.allowedTenants;
-    if (typeof predicate !== 'function') return false;
-    const known = this.tenantDecisions.get(t);
-    if (known !== undefined) return known;
-    const pending = this.tenantChecks.get(t);
-    if (pending !== undefined) return pending;
-    let answer: boolean | Promise<boolean>;
-    try {
-      answer = predicate(t);
-    } catch (cause) {
-      throw this.tenantCheckFailed(cause);
-    }
-    if (typeof answer === 'boolean') {
-      this.tenantDecisions.set(t, answer);
-      return answer;
-    }
-    const check = withTimeout(Promise.resolve(answer), this.o.jwks.timeoutMs)
-      .then(
-        (ok) => {
-          this.tenantDecisions.set(t, ok === true);
-          return ok === true;
-        },
-        (cause: unknown) => {
-          throw this.tenantCheckFailed(cause);
-        },
-      )
-      .finally(() => this.tenantChecks.delete(t));
-    this.tenantChecks.set(t, check);
-    return check;
-  }
-
-  private tenantCheckFailed(cause: unknown): EntraAuthError {
-    return new EntraAuthError('tenant_check_failed', {
-      cause,
-      retryAfterSeconds: this.o.jwks.cooldownSeconds,
-    });
-  }
-
-  private finish(
-    token: string,
-    parsed: ParsedToken,
-    key: SigningKey,
-    ver: '1.0' | '2.0',
-    window: ValidityWindow,
-  ): EntraPrincipal {
-    const c = parsed.claims;
-    if (isIdToken(c)) throw new EntraAuthError('foreign_token', { message: ID_TOKEN_MESSAGE });
-    checkAudience(c, this.o.audiences);
-    const { scopes, roles } = readPermissions(c);
-    if (this.o.requireScopeOrRole && scopes.length === 0 && roles.length === 0)
-      throw new EntraAuthError('missing_permissions');
-    const principal = buildPrincipal(parsed.payload, c, ver, scopes, roles, this.challengeUri);
-    if (!this.o.allowGuests && principal.isGuest) throw new EntraAuthError('guest_not_allowed');
-    const clients = this.o.allowedClientIds;
-    if (
-      clients !== undefined &&
-      (principal.clientId === undefined || !clients.has(principal.clientId.toLowerCase()))
-    ) {
-      throw new EntraAuthError('client_not_allowed');
-    }
-    this.cache.set(token, principal, key, window.fromMs, window.untilMs);
-    return principal;
+    return this.keys;
   }
 }
 

@@ -44,7 +44,10 @@ describe('EntraAuthError', () => {
   test.each(TABLE)('%s answers %i with the right challenge', (code, status, challenge) => {
     const e = new EntraAuthError(code as never);
     expect(e.status).toBe(status);
-    expect(e.statusCode).toBe(status);
+    expect(e.check).toMatch(
+      /^(header|length|format|alg|typ|kid|keys|signature|exp|nbf|iat|iss|aud|tid|ver|azp|acct|scp|roles|policy|foreign)$/,
+    );
+    expect(new EntraAuthError(code as never, { check: 'policy' }).check).toBe('policy');
     expect(e.name).toBe('EntraAuthError');
     expect(e.expose).toBe(true);
     if (challenge === undefined) expect(e.wwwAuthenticate).toBeUndefined();

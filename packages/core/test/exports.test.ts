@@ -6,9 +6,11 @@ import * as entry from '../src/index.js';
 it('exports exactly its public API', () => {
   expect(Object.keys(entry).sort()).toMatchInlineSnapshot(`
     [
+      "CONSUMERS_TENANT_ID",
       "ENTRA_AUTH_ERROR_CODES",
       "EntraAuthError",
       "EntraConfigError",
+      "MAX_KID_LENGTH",
       "authenticateIncoming",
       "authenticateRequestView",
       "classifyToken",
@@ -24,8 +26,10 @@ it('exports exactly its public API', () => {
       "isCorsPreflight",
       "isEntraAuthError",
       "isEntraValidator",
-      "microsoftServiceOf",
+      "isGuid",
+      "microsoftServiceName",
       "passesToFramework",
+      "readPermissions",
       "requireAppOnly",
       "requireAuthContext",
       "requireDelegated",

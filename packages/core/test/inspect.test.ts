@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { classifyToken, decodeTokenUnverified, microsoftServiceOf } from '../src/index.js';
+import { classifyToken, decodeTokenUnverified, microsoftServiceName } from '../src/index.js';
 
 const b64 = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url');
 const token = (header: object, payload: object) => `${b64(header)}.${b64(payload)}.sig`;
@@ -34,9 +34,9 @@ describe('classifyToken', () => {
   });
 });
 
-test('microsoftServiceOf names the service a token was issued for', () => {
-  expect(microsoftServiceOf('00000003-0000-0000-c000-000000000000')).toBe('Microsoft Graph');
-  expect(microsoftServiceOf('https://management.azure.com/')).toBe('Azure Resource Manager');
-  expect(microsoftServiceOf('api://orders')).toBeUndefined();
-  expect(microsoftServiceOf(42)).toBeUndefined();
+test('microsoftServiceName names the service a token was issued for', () => {
+  expect(microsoftServiceName('00000003-0000-0000-c000-000000000000')).toBe('Microsoft Graph');
+  expect(microsoftServiceName('https://management.azure.com/')).toBe('Azure Resource Manager');
+  expect(microsoftServiceName('api://orders')).toBeUndefined();
+  expect(microsoftServiceName(42)).toBeUndefined();
 });

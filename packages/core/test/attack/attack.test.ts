@@ -92,6 +92,7 @@ async function check(c: AttackCase): Promise<void> {
   const { paths, secrets } = pathsOf(c);
   const attackerText = [...secrets, ...(c.secrets ?? [])];
   const never = [...attackerText, ...configSecrets(ctx)];
+  const checks = new Set<string>();
   for (const [via, run] of paths) {
     const events: EntraEvent[] = [];
     const validator = createEntraValidator(
@@ -122,6 +123,10 @@ async function check(c: AttackCase): Promise<void> {
     if (!isEntraAuthError(outcome)) throw outcome;
     const e = outcome;
     expect({ code: e.code, status: e.status }, label).toEqual({ code: c.code, status: c.status });
+    // Every refusal names its check, one word of the contract's list, the same whichever way the
+    // token came in.
+    expect(CHECK_WORDS, `${label}: check ${e.check}`).toContain(e.check);
+    checks.add(e.check);
     const contract = CONTRACT[e.code];
     expect(e.status, `${label}: the contract's status`).toBe(contract.status);
     expect(challengeProblems(e.wwwAuthenticate, contract.challenge), `${label}: challenge`).toEqual([]);
@@ -148,7 +153,33 @@ async function check(c: AttackCase): Promise<void> {
     );
     expect(leaks(shown, never), `${label}: leaks`).toEqual([]);
   }
+  expect(checks.size, `${c.name}: one check word whichever way`).toBeLessThanOrEqual(1);
 }
+
+// DESIGN.md, "EntraAuthError.check".
+const CHECK_WORDS = [
+  'header',
+  'length',
+  'format',
+  'alg',
+  'typ',
+  'kid',
+  'keys',
+  'signature',
+  'exp',
+  'nbf',
+  'iat',
+  'iss',
+  'aud',
+  'tid',
+  'ver',
+  'azp',
+  'acct',
+  'scp',
+  'roles',
+  'policy',
+  'foreign',
+];
 
 for (const group of ATTACK_GROUPS) {
   describe(`attacks: ${group}`, () => {

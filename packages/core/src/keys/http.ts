@@ -7,7 +7,7 @@
  * `EnvHttpProxyAgent`, Node's `NODE_USE_ENV_PROXY`) carries every request, and so does a stub or an
  * interceptor installed in its place.
  */
-import type { FetchFailureReason } from './events.js';
+import type { FetchFailureReason } from '../events.js';
 
 export interface BoundedFetchOptions {
   /** `undefined`: the runtime's own transport (see above). */

@@ -1,7 +1,7 @@
 import http from 'node:http';
 import { afterEach, describe, expect, test, vi } from 'vitest';
-import { fetchJson } from '../src/http.js';
-import { useMockEntra } from './helpers.js';
+import { fetchJson } from '../../src/keys/http.js';
+import { useMockEntra } from '../helpers.js';
 
 const limits = { timeoutMs: 200, maxResponseBytes: 64 };
 const using = (fetch: (url: string, init?: RequestInit) => Promise<Response>) => ({ ...limits, fetch });

@@ -2,11 +2,11 @@
  * OpenID Connect discovery: fetch a metadata document once, check that it speaks for the authority
  * that was asked for, and share one request among all callers.
  */
-import type { IssuerRule } from './authority.js';
-import { EntraAuthError } from './errors.js';
-import { type EntraEventListener, emit, type FetchFailureReason } from './events.js';
+import type { IssuerRule } from '../authority/plan.js';
+import { EntraAuthError } from '../errors.js';
+import { type EntraEventListener, emit, type FetchFailureReason } from '../events.js';
+import { isTrustedUrl } from '../urls.js';
 import { type BoundedFetchOptions, fetchJson } from './http.js';
-import { isTrustedUrl } from './options.js';
 
 /** What the validator uses from a discovery document. */
 export interface EntraMetadata {
@@ -153,5 +153,9 @@ export class MetadataSource {
 }
 
 export function unavailable(cause: unknown, retryAfterMs: number): EntraAuthError {
-  return new EntraAuthError('keys_unavailable', { cause, retryAfterSeconds: retryAfterMs / 1000 });
+  return new EntraAuthError('keys_unavailable', {
+    cause,
+    retryAfterSeconds: retryAfterMs / 1000,
+    check: 'keys',
+  });
 }

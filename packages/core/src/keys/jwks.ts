@@ -11,11 +11,14 @@
  * - A refresh replaces the set: keys removed upstream stop verifying. A response with no usable key
  *   (garbage, an empty set) is a failed refresh: the previous keys are kept.
  */
-import { isCanonicalBase64Url, own } from './codec.js';
-import { importRsaKey, type VerificationKey } from './crypto.js';
+import { importRsaKey } from '#runtime';
+import { own } from '../codec.js';
+import { EntraAuthError } from '../errors.js';
+import { type EntraEventListener, emit, type FetchFailureReason, type KeyFetchTrigger } from '../events.js';
+import { isCanonicalBase64Url } from '../runtime/base64url.js';
+import type { VerificationKey } from '../runtime/types.js';
+import { MAX_KID_LENGTH } from '../token.js';
 import { unavailable } from './discovery.js';
-import { EntraAuthError } from './errors.js';
-import { type EntraEventListener, emit, type FetchFailureReason, type KeyFetchTrigger } from './events.js';
 import { type BoundedFetchOptions, fetchJson } from './http.js';
 
 /** A usable signing key. `active` turns false when the key disappears from the set. */
@@ -40,7 +43,6 @@ export interface KeySetContext {
 }
 
 const MIN_RSA_BYTES = 256; // 2048 bits
-const MAX_KID_LENGTH = 256;
 
 interface ParsedJwk {
   kid: string;
@@ -177,7 +179,7 @@ export class KeySet {
       if (key !== undefined) return key;
       // The set just fetched does not know the kid: that counts as the unknown-kid refetch.
       this.lastUnknownKidFetch = now;
-      throw new EntraAuthError('unknown_signing_key');
+      throw new EntraAuthError('unknown_signing_key', { check: 'kid' });
     }
     const cached = this.lookup(kid);
     if (cached !== undefined) return cached;
@@ -189,7 +191,7 @@ export class KeySet {
     }
     if (now - this.lastUnknownKidFetch < this.ctx.cooldownMs) {
       emit(this.ctx.onEvent, { type: 'unknown_kid_throttled', jwksUri: this.jwksUri });
-      throw new EntraAuthError('unknown_signing_key');
+      throw new EntraAuthError('unknown_signing_key', { check: 'kid' });
     }
     if (this.failedAt > this.fetchedAt && now - this.failedAt < this.ctx.cooldownMs) {
       // The issuer failed moments ago: we cannot tell whether this kid is real. Retry later.
@@ -202,7 +204,7 @@ export class KeySet {
       throw unavailable(error, this.ctx.cooldownMs);
     }
     const key = this.keys.get(kid);
-    if (key === undefined) throw new EntraAuthError('unknown_signing_key');
+    if (key === undefined) throw new EntraAuthError('unknown_signing_key', { check: 'kid' });
     return key;
   }
 

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, test } from 'vitest';
-import { createEntraValidator, EntraConfigError, type EntraValidatorOptions } from '../src/index.js';
-import { codeOf, errorOf, useMockEntra, validatorFor, waitFor } from './helpers.js';
+import { createEntraValidator, EntraConfigError, type EntraValidatorOptions } from '../../src/index.js';
+import { codeOf, errorOf, useMockEntra, validatorFor, waitFor } from '../helpers.js';
 
 const { entra, clock } = useMockEntra();
 const keysPath = () => `/${entra().tenantId}/discovery/v2.0/keys`;

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
+import { resolveConfig } from '../src/config.js';
 import { createEntraValidator, EntraConfigError, type EntraValidatorOptions } from '../src/index.js';
-import { resolveOptions } from '../src/options.js';
 
 const TENANT = '6f0c3c2a-4b1e-4d8f-9a57-3c2b1d0e9f11';
 const CLIENT = 'b8a4d1e2-7c3f-4e9a-8b6d-2f1e0c9a7b53';
@@ -177,13 +177,13 @@ describe('createEntraValidator: configuration mistakes fail at once, saying how 
 
 describe('defaults and normalisation', () => {
   test('clientId alone accepts the client id and api://{clientId}', () => {
-    const o = resolveOptions({ tenantId: TENANT.toUpperCase(), clientId: CLIENT.toUpperCase() });
+    const o = resolveConfig({ tenantId: TENANT.toUpperCase(), clientId: CLIENT.toUpperCase() });
     expect([...o.audiences]).toEqual([CLIENT, `api://${CLIENT}`]);
     expect(o.tenantId).toBe(TENANT);
   });
 
   test('audience wins over clientId; GUID audiences are lower-cased, URIs kept', () => {
-    const o = resolveOptions({
+    const o = resolveConfig({
       tenantId: TENANT,
       clientId: CLIENT,
       audience: ['api://My-API', CLIENT.toUpperCase()],
@@ -192,7 +192,7 @@ describe('defaults and normalisation', () => {
   });
 
   test('the documented defaults', () => {
-    const o = resolveOptions({ tenantId: TENANT, audience: 'api://x' });
+    const o = resolveConfig({ tenantId: TENANT, audience: 'api://x' });
     expect(o.cloud).toBe('public');
     expect([...o.tokenVersions]).toEqual(['1.0', '2.0']);
     expect([...o.algorithms]).toEqual(['RS256']);
@@ -213,10 +213,10 @@ describe('defaults and normalisation', () => {
   });
 
   test('tokenCache: false turns the cache off', () => {
-    expect(resolveOptions({ tenantId: TENANT, clientId: CLIENT, tokenCache: false }).tokenCacheMax).toBe(0);
-    expect(
-      resolveOptions({ tenantId: TENANT, clientId: CLIENT, tokenCache: { max: 10 } }).tokenCacheMax,
-    ).toBe(10);
+    expect(resolveConfig({ tenantId: TENANT, clientId: CLIENT, tokenCache: false }).tokenCacheMax).toBe(0);
+    expect(resolveConfig({ tenantId: TENANT, clientId: CLIENT, tokenCache: { max: 10 } }).tokenCacheMax).toBe(
+      10,
+    );
   });
 
   test('loopback http authorities are accepted, for tests', () => {
@@ -226,7 +226,7 @@ describe('defaults and normalisation', () => {
       'http://[::1]:3000',
       'http://127.1.2.3',
     ]) {
-      expect(resolveOptions({ tenantId: TENANT, clientId: CLIENT, authority }).authority).toBe(
+      expect(resolveConfig({ tenantId: TENANT, clientId: CLIENT, authority }).authority).toBe(
         authority.replace(/\/$/, ''),
       );
     }
@@ -244,7 +244,7 @@ describe('defaults and normalisation', () => {
       [`https://login.microsoftonline.com/${TENANT}/v2.0`, TENANT],
       ['https://login.microsoftonline.com/organizations/oauth2/v2.0', 'organizations'],
     ] as const) {
-      const o = resolveOptions({
+      const o = resolveConfig({
         tenantId,
         clientId: CLIENT,
         authority,
@@ -265,7 +265,7 @@ describe('defaults and normalisation', () => {
     }
     // A path that is not a tenant (a gateway's prefix) is kept as it is.
     expect(
-      resolveOptions({ tenantId: TENANT, clientId: CLIENT, authority: 'https://gateway.example.com/entra' })
+      resolveConfig({ tenantId: TENANT, clientId: CLIENT, authority: 'https://gateway.example.com/entra' })
         .authority,
     ).toBe('https://gateway.example.com/entra');
   });
@@ -288,7 +288,7 @@ describe('defaults and normalisation', () => {
   ])("another library's or a mistyped option %s: did you mean %s", (name, hint) => {
     const e = (() => {
       try {
-        resolveOptions({ tenantId: TENANT, clientId: CLIENT, [name]: true } as never);
+        resolveConfig({ tenantId: TENANT, clientId: CLIENT, [name]: true } as never);
       } catch (error) {
         return error as Error;
       }

@@ -13,8 +13,8 @@ import {
   setGlobalDispatcher,
 } from 'undici';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
-import { createEntraValidator, type EntraValidatorOptions } from '../src/index.js';
-import { codeOf, useMockEntra } from './helpers.js';
+import { createEntraValidator, type EntraValidatorOptions } from '../../src/index.js';
+import { codeOf, useMockEntra } from '../helpers.js';
 
 const { entra, clock } = useMockEntra();
 

@@ -45,10 +45,11 @@ const work = mkdtempSync(join(tmpdir(), 'entra-release-'));
 const repo = join(work, 'repo');
 let registry: LocalRegistry | undefined;
 
+// The clone's node_modules is tens of thousands of links: removing it takes a while on a busy disk.
 afterAll(async () => {
   await registry?.close();
   rmSync(work, { recursive: true, force: true });
-});
+}, 300_000);
 
 /** The environment of every command: no inherited npm/pnpm configuration, no CI-provider identity. */
 function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {

@@ -22,6 +22,7 @@ import {
   mkdtempSync,
   readdirSync,
   readFileSync,
+  rmSync,
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
@@ -287,6 +288,14 @@ export interface SnippetResult {
 /** Type-checks the snippets (those marked nocheck are left out) in one TypeScript program. */
 export function checkSnippets(snippets: readonly Snippet[], root: string = workspaceRoot): SnippetResult[] {
   const dir = mkdtempSync(join(tmpdir(), 'entra-snippets-'));
+  try {
+    return checkIn(dir, snippets, root);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function checkIn(dir: string, snippets: readonly Snippet[], root: string): SnippetResult[] {
   writeFileSync(join(dir, 'package.json'), '{ "type": "module" }\n');
   cpSync(join(workspaceRoot, 'packaging', 'snippets', 'files'), dir, { recursive: true });
   linkDependencies(dir, root);

@@ -1,19 +1,21 @@
 // The packed tarballs, installed with npm into a project outside the workspace (os.tmpdir()), next
 // to the frameworks a user has (express 5, koa 3, fastify 5, typescript), then used the four ways
 // users load them: an .mjs file, a .cjs file, TypeScript `module: nodenext` (.mts and .cts) and
-// TypeScript `moduleResolution: bundler`. Each entry starts the look-alike issuer from
+// TypeScript `moduleResolution: bundler`, each run on Node 20, 22 and 24 (the binaries of
+// @org/entra-runtimes). Each entry starts the look-alike issuer from
 // @org/entra-testing's tarball, verifies a token with createEntraValidator, and has every adapter
 // serve one request with the token (200, the verified oid) and one without (401, the bare Bearer
 // challenge). The TypeScript entries use req.auth / ctx.state.auth / request.auth, which compile only
 // with the adapters' type augmentation, and keep @ts-expect-error lines that must stay errors.
 //
 // One project, one `npm install` (about 20-40 s on a cold npm cache), one tsc run per TypeScript
-// setup (type check and emit at once, noEmitOnError), then the compiled JavaScript is run.
+// setup (type check and emit at once, noEmitOnError), then the compiled JavaScript is run on each Node.
 import { execFile } from 'node:child_process';
 import { copyFileSync, cpSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { promisify } from 'node:util';
+import { nodeRuntimes, type Runtime } from '@org/entra-runtimes';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { publishedPackages, root } from '../src/workspace.js';
 
@@ -89,17 +91,32 @@ interface Outcome {
 
 interface Report {
   label: string;
+  /** process.versions.node of the process that ran the entry. */
+  node: string;
   verifiedOid: string;
   results: Record<'express' | 'koa' | 'fastify' | 'fetch', Outcome>;
   refused?: string;
   cli?: Record<string, unknown>;
 }
 
-async function node(file: string, label: string): Promise<Report> {
+async function node(runtime: Runtime, file: string, label: string): Promise<Report> {
   if (installError) throw installError;
-  const { stdout } = await run(process.execPath, [file, label], { cwd: project, timeout: 60_000 });
+  const { stdout } = await run(runtime.bin, [file, label], { cwd: project, timeout: 60_000 });
   const line = stdout.trim().split('\n').pop() as string;
-  return JSON.parse(line) as Report;
+  const report = JSON.parse(line) as Report;
+  expect(report.node.split('.')[0]).toBe(String(runtime.major));
+  return report;
+}
+
+/** One compilation per TypeScript setup, shared by the runs on every Node. */
+const compiled = new Map<string, Promise<void>>();
+function compile(folder: string): Promise<void> {
+  let done = compiled.get(folder);
+  if (done === undefined) {
+    done = tsc(folder);
+    compiled.set(folder, done);
+  }
+  return done;
 }
 
 async function tsc(folder: string): Promise<void> {
@@ -131,29 +148,34 @@ describe('the packed packages, installed outside the workspace', () => {
     const installed = readdirSync(join(project, 'node_modules', '@org')).sort();
     expect(installed).toEqual(publishedPackages().map((p) => p.name.slice('@org/'.length)));
   });
-
-  it('work from an .mjs file (import), the CLI bin included', async () => {
-    const report = await node('esm.mjs', 'esm');
-    expectServed(report, 'esm');
-    expect(report.refused).toBe('malformed_token');
-    expect(report.cli).toEqual({ valid: true, oid: report.verifiedOid });
-  });
-
-  it('work from a .cjs file (require)', async () => {
-    const report = await node('cjs.cjs', 'cjs');
-    expectServed(report, 'cjs');
-    expect(report.refused).toBe('malformed_token');
-    expect(report.cli).toEqual({ decodedOid: report.verifiedOid });
-  });
-
-  it('type-check and run with TypeScript module: nodenext, from ESM (.mts) and CommonJS (.cts)', async () => {
-    await tsc('nodenext');
-    expectServed(await node('nodenext/esm.mjs', 'nodenext-esm'), 'nodenext-esm');
-    expectServed(await node('nodenext/cjs.cjs', 'nodenext-cjs'), 'nodenext-cjs');
-  }, 180_000);
-
-  it('type-check and run with TypeScript moduleResolution: bundler', async () => {
-    await tsc('bundler');
-    expectServed(await node('bundler/app.js', 'bundler'), 'bundler');
-  }, 180_000);
 });
+
+describe.each(nodeRuntimes().map((runtime) => [runtime.label, runtime] as const))(
+  'on %s',
+  (_label, runtime) => {
+    it('work from an .mjs file (import), the CLI bin included', async () => {
+      const report = await node(runtime, 'esm.mjs', 'esm');
+      expectServed(report, 'esm');
+      expect(report.refused).toBe('malformed_token');
+      expect(report.cli).toEqual({ valid: true, oid: report.verifiedOid });
+    });
+
+    it('work from a .cjs file (require)', async () => {
+      const report = await node(runtime, 'cjs.cjs', 'cjs');
+      expectServed(report, 'cjs');
+      expect(report.refused).toBe('malformed_token');
+      expect(report.cli).toEqual({ decodedOid: report.verifiedOid });
+    });
+
+    it('type-check and run with TypeScript module: nodenext, from ESM (.mts) and CommonJS (.cts)', async () => {
+      await compile('nodenext');
+      expectServed(await node(runtime, 'nodenext/esm.mjs', 'nodenext-esm'), 'nodenext-esm');
+      expectServed(await node(runtime, 'nodenext/cjs.cjs', 'nodenext-cjs'), 'nodenext-cjs');
+    }, 180_000);
+
+    it('type-check and run with TypeScript moduleResolution: bundler', async () => {
+      await compile('bundler');
+      expectServed(await node(runtime, 'bundler/app.js', 'bundler'), 'bundler');
+    }, 180_000);
+  },
+);

@@ -6,18 +6,19 @@ import {
   requireDelegated as delegated,
   type MatchOptions,
   type PrincipalCheck,
-  runGuard,
   type ScopeOrRoleRequirement,
 } from '@org/entra-core';
+import { ENTRA_AUTH_STATE, ownOptions, runGuard } from '@org/entra-core/adapter';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { fail } from './respond.js';
 
 function guard(check: PrincipalCheck): RequestHandler {
   return (req: Request, res: Response, next: NextFunction): void => {
+    const state = req[ENTRA_AUTH_STATE];
     try {
-      runGuard(req, check, req.auth);
+      runGuard(state, check);
     } catch (error) {
-      fail(error, req, res, next);
+      fail(error, state, res, next);
       return;
     }
     next();
@@ -34,7 +35,7 @@ function guard(check: PrincipalCheck): RequestHandler {
  * ```
  */
 export function requireScopes(scopes: string | readonly string[], options?: MatchOptions): RequestHandler {
-  return guard(createScopeCheck(scopes, options));
+  return guard(createScopeCheck(scopes, ownOptions(options, ['match'])));
 }
 
 /**
@@ -47,7 +48,7 @@ export function requireScopes(scopes: string | readonly string[], options?: Matc
  * ```
  */
 export function requireRoles(roles: string | readonly string[], options?: MatchOptions): RequestHandler {
-  return guard(createRoleCheck(roles, options));
+  return guard(createRoleCheck(roles, ownOptions(options, ['match'])));
 }
 
 /**
@@ -60,7 +61,7 @@ export function requireRoles(roles: string | readonly string[], options?: MatchO
  * ```
  */
 export function requireScopeOrRole(requirement: ScopeOrRoleRequirement): RequestHandler {
-  return guard(createScopeOrRoleCheck(requirement));
+  return guard(createScopeOrRoleCheck(ownOptions(requirement, ['scopes', 'roles'])));
 }
 
 /**

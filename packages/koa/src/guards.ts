@@ -6,18 +6,19 @@ import {
   requireDelegated as delegated,
   type MatchOptions,
   type PrincipalCheck,
-  runGuard,
   type ScopeOrRoleRequirement,
 } from '@org/entra-core';
+import { ENTRA_AUTH_STATE, ownOptions, runGuard } from '@org/entra-core/adapter';
 import type { Context, Middleware, Next } from 'koa';
 import { fail } from './respond.js';
 
 function guard(check: PrincipalCheck): Middleware {
   return async (ctx: Context, next: Next): Promise<void> => {
+    const state = ctx.state[ENTRA_AUTH_STATE];
     try {
-      runGuard(ctx, check, ctx.state.auth);
+      runGuard(state, check);
     } catch (error) {
-      fail(error, ctx);
+      fail(error, state, ctx);
       return;
     }
     await next();
@@ -34,7 +35,7 @@ function guard(check: PrincipalCheck): Middleware {
  * ```
  */
 export function requireScopes(scopes: string | readonly string[], options?: MatchOptions): Middleware {
-  return guard(createScopeCheck(scopes, options));
+  return guard(createScopeCheck(scopes, ownOptions(options, ['match'])));
 }
 
 /**
@@ -47,7 +48,7 @@ export function requireScopes(scopes: string | readonly string[], options?: Matc
  * ```
  */
 export function requireRoles(roles: string | readonly string[], options?: MatchOptions): Middleware {
-  return guard(createRoleCheck(roles, options));
+  return guard(createRoleCheck(roles, ownOptions(options, ['match'])));
 }
 
 /**
@@ -60,7 +61,7 @@ export function requireRoles(roles: string | readonly string[], options?: MatchO
  * ```
  */
 export function requireScopeOrRole(requirement: ScopeOrRoleRequirement): Middleware {
-  return guard(createScopeOrRoleCheck(requirement));
+  return guard(createScopeOrRoleCheck(ownOptions(requirement, ['scopes', 'roles'])));
 }
 
 /**

@@ -6,18 +6,19 @@ import {
   requireDelegated as delegated,
   type MatchOptions,
   type PrincipalCheck,
-  runGuard,
   type ScopeOrRoleRequirement,
 } from '@org/entra-core';
+import { ENTRA_AUTH_STATE, ownOptions, runGuard } from '@org/entra-core/adapter';
 import type { FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
 import { fail } from './respond.js';
 
 function guard(check: PrincipalCheck): preHandlerAsyncHookHandler {
   return async (request: FastifyRequest, reply: FastifyReply) => {
+    const state = request[ENTRA_AUTH_STATE];
     try {
-      runGuard(request, check, request.auth);
+      runGuard(state, check);
     } catch (error) {
-      return fail(error, request, reply);
+      return fail(error, state, reply);
     }
     return undefined;
   };
@@ -36,7 +37,7 @@ export function requireScopes(
   scopes: string | readonly string[],
   options?: MatchOptions,
 ): preHandlerAsyncHookHandler {
-  return guard(createScopeCheck(scopes, options));
+  return guard(createScopeCheck(scopes, ownOptions(options, ['match'])));
 }
 
 /**
@@ -52,7 +53,7 @@ export function requireRoles(
   roles: string | readonly string[],
   options?: MatchOptions,
 ): preHandlerAsyncHookHandler {
-  return guard(createRoleCheck(roles, options));
+  return guard(createRoleCheck(roles, ownOptions(options, ['match'])));
 }
 
 /**
@@ -65,7 +66,7 @@ export function requireRoles(
  * ```
  */
 export function requireScopeOrRole(requirement: ScopeOrRoleRequirement): preHandlerAsyncHookHandler {
-  return guard(createScopeOrRoleCheck(requirement));
+  return guard(createScopeOrRoleCheck(ownOptions(requirement, ['scopes', 'roles'])));
 }
 
 /**

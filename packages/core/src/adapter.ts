@@ -147,24 +147,6 @@ export function resolveAdapterOptions<T extends EntraAdapterOptions>(
 }
 
 /**
- * A copy of `options` that holds exactly `keys`, each as an own property (`undefined` when not set
- * on the object itself): route options (a guard's `{ match }`, `{ scopes, roles }`) handed to the
- * core this way cannot pick anything up from a polluted `Object.prototype`. Anything that is not an
- * object is returned as it is, for the core to refuse.
- *
- * @example
- * ```ts
- * const check = createScopeCheck(scopes, ownOptions(options, ['match']));
- * ```
- */
-export function ownOptions<T>(options: T, keys: readonly string[]): T {
-  if (typeof options !== 'object' || options === null) return options;
-  const copy: Record<string, unknown> = {};
-  for (const key of keys) copy[key] = own(options, key);
-  return copy as T;
-}
-
-/**
  * A validator from what the user gave an adapter: an existing validator (shared, perhaps warmed up)
  * or options (a new validator the adapter owns, and closes when its framework has a hook for it).
  *

@@ -8,7 +8,6 @@ import {
   ENTRA_AUTH_STATE,
   type EntraAdapterOptions,
   type EntraAuthState,
-  ownOptions,
   passesToFramework,
   resolveAdapterOptions,
   runGuard,
@@ -93,20 +92,6 @@ describe('resolveAdapterOptions', () => {
     } finally {
       for (const key of Object.keys(inherited)) delete (Object.prototype as Record<string, unknown>)[key];
     }
-  });
-});
-
-describe('ownOptions', () => {
-  test('copies exactly the keys, own properties only', () => {
-    const given = Object.create({ roles: ['Inherited'] }) as { scopes?: string; roles?: string[] };
-    given.scopes = 'Orders.Read';
-    const copy = ownOptions(given, ['scopes', 'roles']);
-    expect(copy).toEqual({ scopes: 'Orders.Read', roles: undefined });
-    expect(Object.hasOwn(copy, 'roles')).toBe(true);
-  });
-  test('returns anything that is not an object as it is', () => {
-    expect(ownOptions(undefined, ['match'])).toBeUndefined();
-    expect(ownOptions('x' as never, ['match'])).toBe('x');
   });
 });
 
@@ -300,7 +285,6 @@ it('exports exactly the adapter API', () => {
       "ENTRA_AUTH_STATE",
       "authenticateIncoming",
       "authenticateWebRequest",
-      "ownOptions",
       "passesToFramework",
       "resolveAdapterOptions",
       "runGuard",

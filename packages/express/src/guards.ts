@@ -8,7 +8,7 @@ import {
   type PrincipalCheck,
   type ScopeOrRoleRequirement,
 } from '@org/entra-core';
-import { ENTRA_AUTH_STATE, ownOptions, runGuard } from '@org/entra-core/adapter';
+import { ENTRA_AUTH_STATE, runGuard } from '@org/entra-core/adapter';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { fail } from './respond.js';
 
@@ -35,7 +35,7 @@ function guard(check: PrincipalCheck): RequestHandler {
  * ```
  */
 export function requireScopes(scopes: string | readonly string[], options?: MatchOptions): RequestHandler {
-  return guard(createScopeCheck(scopes, ownOptions(options, ['match'])));
+  return guard(createScopeCheck(scopes, options));
 }
 
 /**
@@ -48,7 +48,7 @@ export function requireScopes(scopes: string | readonly string[], options?: Matc
  * ```
  */
 export function requireRoles(roles: string | readonly string[], options?: MatchOptions): RequestHandler {
-  return guard(createRoleCheck(roles, ownOptions(options, ['match'])));
+  return guard(createRoleCheck(roles, options));
 }
 
 /**
@@ -61,7 +61,7 @@ export function requireRoles(roles: string | readonly string[], options?: MatchO
  * ```
  */
 export function requireScopeOrRole(requirement: ScopeOrRoleRequirement): RequestHandler {
-  return guard(createScopeOrRoleCheck(ownOptions(requirement, ['scopes', 'roles'])));
+  return guard(createScopeOrRoleCheck(requirement));
 }
 
 /**

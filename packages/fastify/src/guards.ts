@@ -8,7 +8,7 @@ import {
   type PrincipalCheck,
   type ScopeOrRoleRequirement,
 } from '@org/entra-core';
-import { ENTRA_AUTH_STATE, ownOptions, runGuard } from '@org/entra-core/adapter';
+import { ENTRA_AUTH_STATE, runGuard } from '@org/entra-core/adapter';
 import type { FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
 import { fail } from './respond.js';
 
@@ -37,7 +37,7 @@ export function requireScopes(
   scopes: string | readonly string[],
   options?: MatchOptions,
 ): preHandlerAsyncHookHandler {
-  return guard(createScopeCheck(scopes, ownOptions(options, ['match'])));
+  return guard(createScopeCheck(scopes, options));
 }
 
 /**
@@ -53,7 +53,7 @@ export function requireRoles(
   roles: string | readonly string[],
   options?: MatchOptions,
 ): preHandlerAsyncHookHandler {
-  return guard(createRoleCheck(roles, ownOptions(options, ['match'])));
+  return guard(createRoleCheck(roles, options));
 }
 
 /**
@@ -66,7 +66,7 @@ export function requireRoles(
  * ```
  */
 export function requireScopeOrRole(requirement: ScopeOrRoleRequirement): preHandlerAsyncHookHandler {
-  return guard(createScopeOrRoleCheck(ownOptions(requirement, ['scopes', 'roles'])));
+  return guard(createScopeOrRoleCheck(requirement));
 }
 
 /**

@@ -32,7 +32,7 @@ afterAll(async () => {
 const get = (headers: Record<string, string> = {}, method = 'GET') =>
   new Request('https://api.example/orders', { method, headers });
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
-const whoami = (_request: Request, principal: { objectId: string } | undefined) =>
+const whoami = (_request: Request, principal: { objectId?: string } | undefined) =>
   Response.json({ oid: principal?.objectId ?? null });
 
 describe('withEntraAuth', () => {

@@ -65,6 +65,29 @@ export function publishedPackages(): PublishedPackage[] {
     .sort((a, b) => (a.folder < b.folder ? -1 : a.folder > b.folder ? 1 : 0));
 }
 
+/** One entry point of a package: `.` (`index`) or a subpath such as `./adapter` (`adapter`). */
+export interface EntryPoint {
+  /** The key in `exports`: `.`, `./adapter`. */
+  subpath: string;
+  /** What users import: `@org/entra-core`, `@org/entra-core/adapter`. */
+  specifier: string;
+  /** The file name its build and sources use: `index`, `adapter`. */
+  file: string;
+  /** Absolute path of its TypeScript source (the `@org/source` condition). */
+  source: string;
+}
+
+/** Every entry point in a package's `exports`, `./package.json` aside. */
+export function entryPoints(pkg: PublishedPackage): EntryPoint[] {
+  return Object.keys(pkg.manifest.exports ?? {})
+    .filter((subpath) => subpath !== './package.json')
+    .map((subpath) => {
+      const file = subpath === '.' ? 'index' : subpath.slice(2);
+      const specifier = subpath === '.' ? pkg.name : `${pkg.name}/${file}`;
+      return { subpath, specifier, file, source: join(pkg.dir, 'src', `${file}.ts`) };
+    });
+}
+
 /** The export condition that points workspace consumers at the TypeScript sources. */
 export const SOURCE_CONDITION = '@org/source';
 

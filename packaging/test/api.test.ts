@@ -1,13 +1,14 @@
-// Every public export of every published package, read with the TypeScript compiler from its
-// src/index.ts (types included; the per-package exports tests cover the runtime values): each must
+// Every public export of every entry point of every published package (`@org/entra-core` and
+// `@org/entra-core/adapter` alike), read with the TypeScript compiler from its source (types
+// included; the per-package exports tests cover the runtime values): each must
 // carry TSDoc with a summary and an @example, which is what the API reference in docs/api shows. The
 // snapshot of names and kinds makes any change to the public surface visible in review.
 import { expect, it } from 'vitest';
 import { readApiSurface } from '../src/api-surface.js';
-import { publishedPackages } from '../src/workspace.js';
+import { entryPoints, publishedPackages } from '../src/workspace.js';
 
 const surface = readApiSurface(
-  Object.fromEntries(publishedPackages().map((p) => [p.name, `${p.dir}/src/index.ts`])),
+  Object.fromEntries(publishedPackages().flatMap((p) => entryPoints(p).map((e) => [e.specifier, e.source]))),
 );
 
 it('documents every public export with TSDoc and an @example', () => {

@@ -7,15 +7,17 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { expect, it } from 'vitest';
-import { publishedPackages, root } from '../src/workspace.js';
+import { entryPoints, publishedPackages, root } from '../src/workspace.js';
 
 const packaging = join(root, 'packaging');
 
-it('documents every published package', () => {
+it('documents every entry point of every published package', () => {
   const config = JSON.parse(readFileSync(join(packaging, 'typedoc.json'), 'utf8')) as {
     entryPoints: string[];
   };
-  const expected = publishedPackages().map((p) => `../packages/${p.folder}/src/index.ts`);
+  const expected = publishedPackages().flatMap((p) =>
+    entryPoints(p).map((e) => `../packages/${p.folder}/src/${e.file}.ts`),
+  );
   expect([...config.entryPoints].sort()).toEqual(expected.sort());
   const tsconfig = JSON.parse(readFileSync(join(packaging, 'tsconfig.docs.json'), 'utf8')) as {
     include: string[];
@@ -47,7 +49,7 @@ it('builds the TypeDoc API reference without a warning', async () => {
     });
     const output = `${result.stdout}${result.stderr}`;
     expect(output).not.toMatch(/\[(warning|error)\]/);
-    for (const name of ['core', 'express', 'koa', 'fastify', 'fetch', 'testing', 'cli']) {
+    for (const name of ['core', 'core_adapter', 'express', 'koa', 'fastify', 'fetch', 'testing', 'cli']) {
       expect(existsSync(join(out, 'modules', `_org_entra-${name}.html`)), name).toBe(true);
     }
   } finally {

@@ -4,8 +4,9 @@
 // TypeScript `moduleResolution: bundler`, each run on Node 20, 22 and 24 (the binaries of
 // @org/entra-runtimes). Each entry starts the look-alike issuer from
 // @org/entra-testing's tarball, verifies a token with createEntraValidator, and has every adapter
-// serve one request with the token (200, the verified oid) and one without (401, the bare Bearer
-// challenge). The TypeScript entries use req.auth / ctx.state.auth / request.auth, which compile only
+// serve one request with the token (200, the verified oid), one without (401, the bare Bearer
+// challenge) and a CORS preflight (answered 204 by the adapter itself). Each entry also runs
+// `@org/entra-core/adapter`, loaded its own way. The TypeScript entries use req.auth / ctx.state.auth / request.auth, which compile only
 // with the adapters' type augmentation, and keep @ts-expect-error lines that must stay errors.
 //
 // One project, one `npm install` (about 20-40 s on a cold npm cache), one tsc run per TypeScript
@@ -87,6 +88,7 @@ interface Outcome {
   oid: string | undefined;
   withoutToken: number;
   challenge: string | null;
+  preflight: number | string;
 }
 
 interface Report {
@@ -97,6 +99,8 @@ interface Report {
   results: Record<'express' | 'koa' | 'fastify' | 'fetch', Outcome>;
   refused?: string;
   cli?: Record<string, unknown>;
+  adapter: Record<string, unknown>;
+  dualKey?: boolean;
 }
 
 async function node(runtime: Runtime, file: string, label: string): Promise<Report> {
@@ -138,8 +142,16 @@ function expectServed(report: Report, label: string): void {
     oid: report.verifiedOid,
     withoutToken: 401,
     challenge: 'Bearer realm="api"',
+    preflight: 204,
   };
   expect(report.results).toEqual({ express: served, koa: served, fastify: served, fetch: served });
+  // @org/entra-core/adapter: the state of a request, of a preflight, and a guard with no state.
+  expect(report.adapter).toEqual({
+    oid: report.verifiedOid,
+    preflight: 'answer',
+    guardWithoutState: 'missing_token',
+    sharedKey: true,
+  });
 }
 
 describe('the packed packages, installed outside the workspace', () => {
@@ -158,6 +170,8 @@ describe.each(nodeRuntimes().map((runtime) => [runtime.label, runtime] as const)
       expectServed(report, 'esm');
       expect(report.refused).toBe('malformed_token');
       expect(report.cli).toEqual({ valid: true, oid: report.verifiedOid });
+      // Its CommonJS build, loaded beside the ESM one, stores the state under the same key.
+      expect(report.dualKey).toBe(true);
     });
 
     it('work from a .cjs file (require)', async () => {

@@ -8,11 +8,12 @@ import { publint } from 'publint';
 import { formatMessage } from 'publint/utils';
 import { describe, expect, inject, it } from 'vitest';
 import { readTarball } from '../src/tarball.js';
-import { publishedPackages } from '../src/workspace.js';
+import { entryPoints, publishedPackages } from '../src/workspace.js';
 
 const RESOLUTION_KINDS = ['node10', 'node16-cjs', 'node16-esm', 'bundler'] as const;
 
-describe.each(publishedPackages())('$name', ({ name }) => {
+describe.each(publishedPackages())('$name', (published) => {
+  const { name } = published;
   function tarball() {
     const packed = inject('packed');
     expect(packed.error).toBeUndefined();
@@ -36,17 +37,24 @@ describe.each(publishedPackages())('$name', ({ name }) => {
     const analysis = await checkPackage(pkg);
     if (analysis.types === false) throw new Error(`${name} ships no types`);
     expect(analysis.problems).toEqual([]);
-    expect(Object.keys(analysis.entrypoints)).toEqual(['.', './package.json']);
-    const entry = analysis.entrypoints['.'];
-    const typesFiles = Object.fromEntries(
-      RESOLUTION_KINDS.map((kind) => [kind, entry?.resolutions[kind].resolution?.fileName.split('/').pop()]),
-    );
-    // CommonJS resolutions get the .d.cts beside index.cjs; ESM and bundlers the .d.ts beside index.js.
-    expect(typesFiles).toEqual({
-      node10: 'index.d.cts',
-      'node16-cjs': 'index.d.cts',
-      'node16-esm': 'index.d.ts',
-      bundler: 'index.d.ts',
-    });
+    const entries = entryPoints(published);
+    expect(Object.keys(analysis.entrypoints)).toEqual([...entries.map((e) => e.subpath), './package.json']);
+    for (const { subpath, file } of entries) {
+      const entry = analysis.entrypoints[subpath];
+      const typesFiles = Object.fromEntries(
+        RESOLUTION_KINDS.map((kind) => [
+          kind,
+          entry?.resolutions[kind].resolution?.fileName.split('/').pop(),
+        ]),
+      );
+      // CommonJS resolutions get the .d.cts beside the .cjs; ESM and bundlers the .d.ts beside the .js
+      // (node10, which ignores `exports`, reaches a subpath through `typesVersions`).
+      expect(typesFiles, subpath).toEqual({
+        node10: `${file}.d.cts`,
+        'node16-cjs': `${file}.d.cts`,
+        'node16-esm': `${file}.d.ts`,
+        bundler: `${file}.d.ts`,
+      });
+    }
   });
 });

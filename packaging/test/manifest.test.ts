@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
 import { readTarball } from '../src/tarball.js';
 import {
+  entryPoints,
   type Manifest,
   publishedPackages,
   root,
@@ -42,7 +43,8 @@ function targets(manifest: Manifest): string[] {
   return [...out].sort();
 }
 
-describe.each(packages)('$name', ({ name, folder, manifest }) => {
+describe.each(packages)('$name', (pkg) => {
+  const { name, folder, manifest } = pkg;
   it('declares what a registry page and a package manager need', () => {
     expect(manifest.license).toBe('MIT');
     expect(manifest.type).toBe('module');
@@ -52,23 +54,47 @@ describe.each(packages)('$name', ({ name, folder, manifest }) => {
     expect(manifest.publishConfig).toMatchObject({ access: 'public', provenance: true });
     // Only the bin has a side effect (it runs); the library entries are tree-shakeable.
     expect(manifest.sideEffects).toEqual(name === '@org/entra-cli' ? ['./dist/cli.js'] : false);
+    // Besides the builds and docs, a subpath entry's folder stub (see below).
+    const stubs = entryPoints(pkg)
+      .filter((e) => e.subpath !== '.')
+      .map((e) => `${e.file}/package.json`);
     for (const file of manifest.files ?? [])
-      expect(['dist', 'README.md', 'CHANGELOG.md', 'LICENSE']).toContain(file);
+      expect(['dist', 'README.md', 'CHANGELOG.md', 'LICENSE', ...stubs]).toContain(file);
   });
 
-  it('exports types first in every condition: .d.ts for import, .d.cts for require', () => {
-    const entry = manifest.exports?.['.'] as Record<string, Record<string, string> | string>;
-    expect(Object.keys(entry)).toEqual([SOURCE_CONDITION, 'import', 'require']);
-    expect(entry[SOURCE_CONDITION]).toBe('./src/index.ts');
-    expect(entry.import).toEqual({ types: './dist/index.d.ts', default: './dist/index.js' });
-    expect(Object.keys(entry.import as object)[0]).toBe('types');
-    expect(entry.require).toEqual({ types: './dist/index.d.cts', default: './dist/index.cjs' });
-    expect(Object.keys(entry.require as object)[0]).toBe('types');
+  it('exports types first in every condition of every entry: .d.ts for import, .d.cts for require', () => {
+    expect(entryPoints(pkg).map((e) => e.subpath)).toContain('.');
+    for (const { subpath, file } of entryPoints(pkg)) {
+      const entry = manifest.exports?.[subpath] as Record<string, Record<string, string> | string>;
+      expect(Object.keys(entry), subpath).toEqual([SOURCE_CONDITION, 'import', 'require']);
+      expect(entry[SOURCE_CONDITION], subpath).toBe(`./src/${file}.ts`);
+      expect(entry.import, subpath).toEqual({ types: `./dist/${file}.d.ts`, default: `./dist/${file}.js` });
+      expect(Object.keys(entry.import as object)[0], subpath).toBe('types');
+      expect(entry.require, subpath).toEqual({
+        types: `./dist/${file}.d.cts`,
+        default: `./dist/${file}.cjs`,
+      });
+      expect(Object.keys(entry.require as object)[0], subpath).toBe('types');
+    }
     expect(manifest.exports?.['./package.json']).toBe('./package.json');
     // Resolvers that ignore `exports` (TypeScript's node10, old bundlers) get the same files.
     expect(manifest.main).toBe('./dist/index.cjs');
     expect(manifest.module).toBe('./dist/index.js');
     expect(manifest.types).toBe('./dist/index.d.cts');
+  });
+
+  it('makes each subpath entry a folder with a package.json, for resolvers that ignore exports', () => {
+    for (const { subpath, file } of entryPoints(pkg).filter((e) => e.subpath !== '.')) {
+      const stub = JSON.parse(readFileSync(join(pkg.dir, file, 'package.json'), 'utf8')) as Manifest;
+      expect(stub, subpath).toMatchObject({
+        main: `../dist/${file}.cjs`,
+        module: `../dist/${file}.js`,
+        types: `../dist/${file}.d.cts`,
+        sideEffects: false,
+      });
+      expect(stub.name, subpath).toBeUndefined();
+      expect(manifest.files, subpath).toContain(`${file}/package.json`);
+    }
   });
 
   it('publishes the exports map without the workspace-only source condition', () => {
@@ -96,11 +122,18 @@ describe.each(packages)('$name', ({ name, folder, manifest }) => {
     expect((tarball.manifest as { imports?: unknown }).imports).toEqual(published?.imports);
     expect(tarball.manifest.publishConfig).toEqual({ access: 'public', provenance: true });
     expect(tarball.manifest.version).toBe(manifest.version);
+    const stubs = new Set(
+      entryPoints(pkg)
+        .filter((e) => e.subpath !== '.')
+        .map((e) => `${e.file}/package.json`),
+    );
     for (const file of tarball.files) {
+      if (stubs.has(file)) continue;
       expect(file).toMatch(
         /^(package\.json|README\.md|CHANGELOG\.md|LICENSE|dist\/([\w.-]+\/)?[\w.-]+\.(js|cjs|d\.ts|d\.cts|map))$/,
       );
     }
+    for (const stub of stubs) expect(tarball.files).toContain(stub);
     for (const target of targets(tarball.manifest)) expect(tarball.files).toContain(target);
     expect(tarball.files).toContain('README.md');
   });

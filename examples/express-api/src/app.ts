@@ -9,6 +9,7 @@ import {
   type EntraValidator,
   type EntraValidatorOptions,
   entraAuth,
+  entraErrorHandler,
   entraSecurityScheme,
   isEntraValidator,
   requireAppOnly,
@@ -87,5 +88,8 @@ export function createApp(config: AppConfig): Express {
   app.use((_req, res) => {
     res.status(404).json({ error: 'not_found', error_description: 'No such route' });
   });
+  // An EntraAuthError thrown by a handler (requireAuthContext, a createRoleCheck check) is answered
+  // like the guards' refusals; any other error goes on to Express' own handler.
+  app.use(entraErrorHandler());
   return app;
 }

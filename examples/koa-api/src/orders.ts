@@ -26,7 +26,8 @@ export const ORDERS: readonly Order[] = [
 export interface CallerView {
   kind: 'user' | 'app';
   tenantId: string;
-  objectId: string;
+  /** Absent from some of Entra's app-only tokens (no `oid`): such a caller is tenantId + clientId. */
+  objectId: string | undefined;
   clientId: string | undefined;
   username: string | undefined;
   name: string | undefined;

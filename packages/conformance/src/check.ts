@@ -45,6 +45,7 @@ export function check(scenario: Scenario, headers: SentHeaders, res: TestRespons
     if (want.status === 503) expect(res.headers['retry-after']).toMatch(/^[1-9][0-9]*$/);
     else expect(res.headers['retry-after']).toBeUndefined();
   } else if (want.status === 204) {
+    expect(res.body).toBe('');
     expect(res.headers['www-authenticate']).toBeUndefined();
   } else if (want.principal === 'anonymous') {
     expect(body).toEqual({ authenticated: false });

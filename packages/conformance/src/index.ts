@@ -18,5 +18,5 @@ export {
   type RouteSpec,
   summarize,
 } from './routes.js';
-export { type AppConfig, type ConformanceTarget, describeConformance } from './runner.js';
+export { type AppConfig, type ConformanceTarget, describeConformance, preflightOption } from './runner.js';
 export { type AppKind, type Expectation, OTHER_TENANT, SCENARIOS, type Scenario } from './scenarios.js';

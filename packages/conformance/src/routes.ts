@@ -1,7 +1,8 @@
 /**
  * The one app every adapter builds for the conformance run: the same paths, the same requirements,
- * the same answers. Each route accepts every method; an OPTIONS that reaches its handler (a CORS
- * preflight passed on) is answered 204, anything else 200 with a summary of the principal.
+ * the same answers. Each route accepts every method, and its handler answers every request it runs
+ * for (OPTIONS included) 200 with a summary of the principal: a 204 can only come from the adapter,
+ * so whether a handler ran is visible in every answer.
  */
 import type { EntraPrincipal } from '@org/entra-core';
 
@@ -10,6 +11,11 @@ export interface RouteSpec {
   readonly path: string;
   /** Authenticated with `optional: true`. */
   readonly optional?: boolean;
+  /**
+   * `'none'`: no authentication before the route's guard (in fetch, where the guard is an option of
+   * the authenticating wrapper, a plain handler refusing as that guard would).
+   */
+  readonly auth?: 'none';
   /** `requireScopes(scopes)`. */
   readonly scopes?: readonly string[];
   /** `requireRoles(roles)`. */
@@ -18,6 +24,12 @@ export interface RouteSpec {
   readonly scopeOrRole?: { readonly scopes: readonly string[]; readonly roles: readonly string[] };
   /** `requireAppOnly()` or `requireDelegated()`. */
   readonly caller?: 'app' | 'user';
+  /**
+   * Checked by the handler itself, with the core's helpers: `requireRoles(principal, roles)` (or
+   * `createRoleCheck(roles)(principal)`), then `requireAuthContext(principal, authContext)`. The
+   * `EntraAuthError` thrown must be answered like a guard's.
+   */
+  readonly inHandler?: { readonly roles: readonly string[]; readonly authContext: string };
 }
 
 export const ROUTES: readonly RouteSpec[] = [
@@ -28,6 +40,9 @@ export const ROUTES: readonly RouteSpec[] = [
   { path: '/app-only', caller: 'app' },
   { path: '/user-only', caller: 'user' },
   { path: '/optional', optional: true },
+  { path: '/optional-orders', optional: true, scopes: ['Orders.Read'] },
+  { path: '/no-auth-guard', auth: 'none', scopes: ['Orders.Read'] },
+  { path: '/in-handler', inHandler: { roles: ['Orders.Admin'], authContext: 'c1' } },
 ];
 
 /** What a route answers about its caller. */
@@ -56,9 +71,12 @@ export function summarize(principal: EntraPrincipal | undefined): PrincipalSumma
   };
 }
 
-/** The answer of every route's handler, in every framework. */
-export type RouteAnswer = { status: 204 } | { status: 200; body: PrincipalSummary };
+/** The answer of every route's handler, in every framework, whatever the method. */
+export interface RouteAnswer {
+  status: 200;
+  body: PrincipalSummary;
+}
 
-export function answer(method: string | undefined, principal: EntraPrincipal | undefined): RouteAnswer {
-  return method === 'OPTIONS' ? { status: 204 } : { status: 200, body: summarize(principal) };
+export function answer(principal: EntraPrincipal | undefined): RouteAnswer {
+  return { status: 200, body: summarize(principal) };
 }

@@ -1,9 +1,11 @@
 /**
- * Runs the scenario table against adapters. Each target starts its app three times (normal, issuer
- * down, preflights authenticated); every scenario is sent to each, checked against the table, and
- * finally compared across targets: status, challenge, cache and retry headers and body must be equal.
+ * Runs the scenario table against adapters. Each target starts its app five times (default options,
+ * issuer down, and each `corsPreflight` value given explicitly); every scenario is sent to each,
+ * checked against the table, and finally compared across targets: status, challenge, cache and retry
+ * headers and body must be equal.
  */
 import type { EntraValidatorOptions } from '@org/entra-core';
+import type { CorsPreflightMode } from '@org/entra-core/adapter';
 import { createMockEntra, type MockEntra } from '@org/entra-testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { check, parse } from './check.js';
@@ -11,11 +13,27 @@ import type { StartedApp } from './http.js';
 import { ROUTES } from './routes.js';
 import { type AppKind, SCENARIOS, type Scenario } from './scenarios.js';
 
-/** How one app is configured: validator options (the adapter owns its validator) and preflight mode. */
+/**
+ * How one app is configured: validator options (the adapter owns its validator) and the preflight
+ * mode, `undefined` for none given (the adapter's default). Apps pass it with {@link preflightOption}.
+ */
 export interface AppConfig {
   readonly auth: EntraValidatorOptions;
-  readonly corsPreflight: 'pass' | 'authenticate';
+  readonly corsPreflight: CorsPreflightMode | undefined;
 }
+
+/** `{ corsPreflight }` when the config names a mode, `{}` otherwise (so the default is what runs). */
+export function preflightOption(config: AppConfig): { corsPreflight?: CorsPreflightMode } {
+  return config.corsPreflight === undefined ? {} : { corsPreflight: config.corsPreflight };
+}
+
+const PREFLIGHT_MODES: Record<AppKind, CorsPreflightMode | undefined> = {
+  main: undefined,
+  keysDown: undefined,
+  answerPreflight: 'answer',
+  authenticatePreflight: 'authenticate',
+  passPreflight: 'pass',
+};
 
 /** An adapter under test: starts the app of `routes.ts` for a configuration. */
 export interface ConformanceTarget {
@@ -54,10 +72,10 @@ export function describeConformance(targets: readonly ConformanceTarget[]): void
     describe(target.name, () => {
       const apps = new Map<AppKind, StartedApp>();
       beforeAll(async () => {
-        const kits = { main: entra!, keysDown: down!, authenticatePreflight: entra! };
-        for (const kind of Object.keys(kits) as AppKind[]) {
-          const corsPreflight = kind === 'authenticatePreflight' ? 'authenticate' : 'pass';
-          apps.set(kind, await target.start({ auth: kits[kind].validatorOptions(), corsPreflight }));
+        for (const kind of Object.keys(PREFLIGHT_MODES) as AppKind[]) {
+          const kit = kind === 'keysDown' ? down! : entra!;
+          const corsPreflight = PREFLIGHT_MODES[kind];
+          apps.set(kind, await target.start({ auth: kit.validatorOptions(), corsPreflight }));
         }
       });
       afterAll(async () => {

@@ -7,12 +7,16 @@
 import type { EntraAuthErrorCode } from '@org/entra-core';
 import type { MockEntra } from '@org/entra-testing';
 
-/** Which app of the adapter answers: the normal one, one whose issuer is down, one authenticating preflights. */
-export type AppKind = 'main' | 'keysDown' | 'authenticatePreflight';
+/**
+ * Which app of the adapter answers: the normal one (no `corsPreflight` option: the default), one
+ * whose issuer is down, and one per `corsPreflight` value given explicitly.
+ */
+export type AppKind = 'main' | 'keysDown' | 'answerPreflight' | 'authenticatePreflight' | 'passPreflight';
 
 export type Expectation =
   | { status: 200; principal: 'anonymous' }
   | { status: 200; principal: 'token'; isAppOnly: boolean }
+  /** Answered by the adapter itself (a CORS preflight): no body, no challenge, the handler not run. */
   | { status: 204 }
   | {
       status: number;

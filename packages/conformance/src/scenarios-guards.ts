@@ -1,5 +1,5 @@
 /** Scenarios about guards: scopes, roles, scope-or-role, the kind of caller. */
-import { app, bare, bearer, challengeOf, insufficient, type Scenario, user } from './scenario.js';
+import { app, bare, bearer, challengeOf, insufficient, preflight, type Scenario, user } from './scenario.js';
 
 export const GUARD_SCENARIOS: readonly Scenario[] = [
   // Guards
@@ -97,5 +97,30 @@ export const GUARD_SCENARIOS: readonly Scenario[] = [
     path: '/app-only',
     headers: app(['access_as_application']),
     expect: { status: 200, principal: 'token', isAppOnly: true },
+  },
+  // Guards reached without a principal refuse, and the handler never runs.
+  {
+    name: 'guard without authentication before it',
+    path: '/no-auth-guard',
+    headers: bearer((k) => k.createToken({ scp: 'Orders.Read' })),
+    expect: { status: 401, error: 'missing_token', challenge: bare },
+  },
+  {
+    name: 'guard without authentication before it, on a preflight',
+    method: 'OPTIONS',
+    path: '/no-auth-guard',
+    headers: () => preflight,
+    expect: { status: 401, error: 'missing_token', challenge: bare },
+  },
+  {
+    name: 'guard on an optional route, without a token',
+    path: '/optional-orders',
+    expect: { status: 401, error: 'missing_token', challenge: bare },
+  },
+  {
+    name: 'guard on an optional route, with a token',
+    path: '/optional-orders',
+    headers: bearer((k) => k.createToken({ scp: 'Orders.Read' })),
+    expect: { status: 200, principal: 'token', isAppOnly: false },
   },
 ];

@@ -2,6 +2,7 @@
 import type { Scenario } from './scenario.js';
 import { ANONYMOUS_SCENARIOS } from './scenarios-anonymous.js';
 import { GUARD_SCENARIOS } from './scenarios-guards.js';
+import { HANDLER_SCENARIOS } from './scenarios-handler.js';
 import { HEADER_SCENARIOS } from './scenarios-header.js';
 import { TOKEN_SCENARIOS } from './scenarios-tokens.js';
 
@@ -12,5 +13,6 @@ export const SCENARIOS: readonly Scenario[] = [
   ...HEADER_SCENARIOS,
   ...TOKEN_SCENARIOS,
   ...GUARD_SCENARIOS,
+  ...HANDLER_SCENARIOS,
   ...ANONYMOUS_SCENARIOS,
 ];

@@ -1,5 +1,7 @@
 /**
  * `@org/entra-core`: verify Microsoft Entra ID access tokens, on any runtime with `fetch` and WebCrypto.
+ * This entry is the user API (validator, authorization helpers, errors, types); what framework
+ * adapters need beside it is in `@org/entra-core/adapter`.
  *
  * @packageDocumentation
  * @module \@org/entra-core
@@ -53,21 +55,6 @@ export type {
   EntraValidatorOptions,
 } from './options.js';
 export type { EntraPrincipal } from './principal.js';
-export type {
-  EntraAuthRequestOptions,
-  EntraRequestView,
-  ExtraOptionType,
-  IncomingRequestLike,
-} from './request.js';
-export {
-  authenticateIncoming,
-  authenticateRequestView,
-  isCorsPreflight,
-  passesToFramework,
-  resolveRequestOptions,
-  runGuard,
-  toValidator,
-} from './request.js';
 export { MAX_KID_LENGTH } from './token.js';
 export type { EntraValidator, EntraValidatorConfig } from './validator.js';
 export { createEntraValidator, isEntraValidator } from './validator.js';

@@ -6,18 +6,19 @@ import {
   requireDelegated as delegated,
   type MatchOptions,
   type PrincipalCheck,
-  runGuard,
   type ScopeOrRoleRequirement,
 } from '@org/entra-core';
+import { ENTRA_AUTH_STATE, runGuard } from '@org/entra-core/adapter';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { fail } from './respond.js';
 
 function guard(check: PrincipalCheck): RequestHandler {
   return (req: Request, res: Response, next: NextFunction): void => {
+    const state = req[ENTRA_AUTH_STATE];
     try {
-      runGuard(req, check, req.auth);
+      runGuard(state, check);
     } catch (error) {
-      fail(error, req, res, next);
+      fail(error, state, res, next);
       return;
     }
     next();

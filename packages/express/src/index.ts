@@ -7,19 +7,27 @@
 import './augment.js';
 
 export type {
+  AuthContextOptions,
   EntraAuthErrorCode,
+  EntraErrorResponse,
+  EntraEvent,
   EntraOpenApiOptions,
   EntraPrincipal,
   EntraValidator,
   EntraValidatorOptions,
   MatchOptions,
   OpenApiOAuth2Scheme,
+  PrincipalCheck,
   ScopeOrRoleRequirement,
 } from '@org/entra-core';
-// Re-exported so an app needs one import to share a validator, render errors itself, or describe
-// its security in OpenAPI.
+// Re-exported so an app needs one import: to share a validator, check a principal inside a handler
+// (the create*Check helpers; the guards below have the core's require* names), require a step-up,
+// render errors itself, or describe its security in OpenAPI.
 export {
   createEntraValidator,
+  createRoleCheck,
+  createScopeCheck,
+  createScopeOrRoleCheck,
   EntraAuthError,
   EntraConfigError,
   entraSecurityRequirement,
@@ -27,7 +35,9 @@ export {
   errorResponse,
   isEntraAuthError,
   isEntraValidator,
+  requireAuthContext,
 } from '@org/entra-core';
+export type { CorsPreflightMode } from '@org/entra-core/adapter';
 export {
   requireAppOnly,
   requireDelegated,
@@ -36,3 +46,4 @@ export {
   requireScopes,
 } from './guards.js';
 export { type EntraAuthMiddleware, type EntraAuthOptions, entraAuth } from './middleware.js';
+export { entraErrorHandler } from './respond.js';

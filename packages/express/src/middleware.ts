@@ -1,11 +1,11 @@
+import type { EntraValidator, EntraValidatorOptions } from '@org/entra-core';
 import {
   authenticateIncoming,
-  type EntraAuthRequestOptions,
-  type EntraValidator,
-  type EntraValidatorOptions,
-  resolveRequestOptions,
+  ENTRA_AUTH_STATE,
+  type EntraAdapterOptions,
+  resolveAdapterOptions,
   toValidator,
-} from '@org/entra-core';
+} from '@org/entra-core/adapter';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { fail } from './respond.js';
 
@@ -14,10 +14,10 @@ import { fail } from './respond.js';
  *
  * @example
  * ```ts
- * const options: EntraAuthOptions = { optional: true, corsPreflight: 'pass', passErrors: false };
+ * const options: EntraAuthOptions = { optional: true, corsPreflight: 'authenticate', passErrors: false };
  * ```
  */
-export interface EntraAuthOptions extends EntraAuthRequestOptions {
+export interface EntraAuthOptions extends EntraAdapterOptions {
   /**
    * `true` hands auth errors to `next(err)` so your error middleware renders them (each is an
    * `EntraAuthError` with `status`, `headers` and `wwwAuthenticate`). Default `false`: the middleware
@@ -41,9 +41,10 @@ export interface EntraAuthMiddleware extends RequestHandler {
 }
 
 /**
- * Express middleware that authenticates the request's Bearer token and sets `req.auth`. Pass
- * validator options (the middleware creates and owns a validator) or a validator you share. Options
- * are checked now: a mistake throws `EntraConfigError` while the app is built.
+ * Express middleware that authenticates the request's Bearer token and sets `req.auth`. A CORS
+ * preflight that reaches it is answered `204` (see `corsPreflight`). Pass validator options (the
+ * middleware creates and owns a validator) or a validator you share. Options are checked now: a
+ * mistake throws `EntraConfigError` while the app is built.
  *
  * @example
  * ```ts
@@ -55,17 +56,19 @@ export function entraAuth(
   optionsOrValidator: EntraValidatorOptions | EntraValidator,
   options?: EntraAuthOptions,
 ): EntraAuthMiddleware {
-  const opts = resolveRequestOptions(options, 'entraAuth', { passErrors: 'boolean' });
+  const opts = resolveAdapterOptions(options, 'entraAuth', { passErrors: 'boolean' });
   const { validator } = toValidator(optionsOrValidator);
   const middleware = (req: Request, res: Response, next: NextFunction): void => {
     // Express 4 ignores returned promises: every outcome is settled here, none is left unhandled.
     authenticateIncoming(validator, req, opts)
       .then(
-        (principal) => {
-          req.auth = principal;
-          next();
+        (state) => {
+          req[ENTRA_AUTH_STATE] = state;
+          req.auth = state.principal;
+          if (state.preflight === 'answer') res.status(204).end();
+          else next();
         },
-        (error: unknown) => fail(error, req, res, next),
+        (error: unknown) => fail(error, opts, res, next),
       )
       .catch(next);
   };

@@ -1,11 +1,12 @@
 // Type-level tests, checked by `tsc -p tsconfig.test.json` (the typecheck script): what must and must not compile.
-import express, { type Request, type RequestHandler } from 'express';
+import express, { type ErrorRequestHandler, type Request, type RequestHandler } from 'express';
 import {
   createEntraValidator,
   type EntraAuthMiddleware,
   type EntraPrincipal,
   type EntraValidator,
   entraAuth,
+  entraErrorHandler,
   requireAppOnly,
   requireScopeOrRole,
   requireScopes,
@@ -41,8 +42,15 @@ app.get('/read', requireScopeOrRole({ scopes: ['Orders.Read'], roles: 'Orders.Re
 entraAuth({ tenantId: 't' });
 // @ts-expect-error unknown middleware option
 entraAuth(validator, { optinal: true });
-// @ts-expect-error corsPreflight is 'pass' or 'authenticate'
+entraAuth(validator, { corsPreflight: 'answer' });
+entraAuth(validator, { corsPreflight: 'authenticate' });
+entraAuth(validator, { corsPreflight: 'pass' });
+// @ts-expect-error corsPreflight is 'answer', 'authenticate' or 'pass'
 entraAuth(validator, { corsPreflight: 'skip' });
+const errors: ErrorRequestHandler = entraErrorHandler();
+app.use(errors);
+// @ts-expect-error entraErrorHandler takes no options
+entraErrorHandler({ verbose: true });
 // @ts-expect-error scopes are names
 requireScopes(42);
 // @ts-expect-error match is 'all' or 'any'

@@ -6,18 +6,19 @@ import {
   requireDelegated as delegated,
   type MatchOptions,
   type PrincipalCheck,
-  runGuard,
   type ScopeOrRoleRequirement,
 } from '@org/entra-core';
+import { ENTRA_AUTH_STATE, runGuard } from '@org/entra-core/adapter';
 import type { FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
 import { fail } from './respond.js';
 
 function guard(check: PrincipalCheck): preHandlerAsyncHookHandler {
   return async (request: FastifyRequest, reply: FastifyReply) => {
+    const state = request[ENTRA_AUTH_STATE];
     try {
-      runGuard(request, check, request.auth);
+      runGuard(state, check);
     } catch (error) {
-      return fail(error, request, reply);
+      return fail(error, state, reply);
     }
     return undefined;
   };

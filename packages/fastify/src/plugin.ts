@@ -1,92 +1,41 @@
-import {
-  authenticateIncoming,
-  type EntraAuthRequestOptions,
-  EntraConfigError,
-  type EntraPrincipal,
-  type EntraValidator,
-  type EntraValidatorOptions,
-  isEntraValidator,
-  resolveRequestOptions,
-  toValidator,
-} from '@org/entra-core';
+import { authenticateIncoming, ENTRA_AUTH_STATE, type EntraAuthState } from '@org/entra-core/adapter';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import { fail } from './respond.js';
-
-/**
- * What the plugin does with requests, beside the validator's options.
- *
- * @example
- * ```ts
- * const options: EntraPluginRequestOptions = { optional: true, passErrors: true };
- * ```
- */
-export interface EntraPluginRequestOptions extends EntraAuthRequestOptions {
-  /**
-   * `true` throws auth errors to your `setErrorHandler` (an `EntraAuthError` with `statusCode` and
-   * `headers`). Default `false`: the plugin answers with the RFC 6750 response itself. Guards follow.
-   */
-  passErrors?: boolean;
-}
-
-/**
- * Options of the {@link entraAuth} plugin: validator options (the plugin creates a validator and
- * closes it with the app), or `{ validator }` to use one you share; plus `optional`,
- * `corsPreflight` and `passErrors`.
- *
- * @example
- * ```ts
- * const options: EntraFastifyOptions = { tenantId: '<tenant guid>', clientId: '<api client id>', optional: true };
- * const shared: EntraFastifyOptions = { validator: createEntraValidator({ tenantId, clientId }) };
- * ```
- */
-export type EntraFastifyOptions = EntraPluginRequestOptions &
-  (EntraValidatorOptions | { validator: EntraValidator });
+import { type EntraFastifyOptions, readOptions } from './options.js';
+import { answeringAuthErrors, fail } from './respond.js';
 
 const plugin: FastifyPluginAsync<EntraFastifyOptions> = async (app, options) => {
-  // Split the plugin's own options from the validator's (`rest`, which the core checks). Fastify's
-  // register options (prefix, logLevel, logSerializers) arrive here too, e.g. from @fastify/autoload.
-  const {
-    validator: given,
-    optional,
-    corsPreflight,
-    passErrors,
-    ...all
-  } = options as unknown as Record<string, unknown> & EntraPluginRequestOptions;
-  const { prefix, logLevel, logSerializers, ...rest } = all;
-  const opts = resolveRequestOptions({ optional, corsPreflight, passErrors }, 'entraAuth', {
-    passErrors: 'boolean',
-  });
-  if (given !== undefined && !isEntraValidator(given)) {
-    throw new EntraConfigError('entraAuth: validator must be a validator from createEntraValidator');
-  }
-  if (given !== undefined && Object.keys(rest).length > 0) {
-    throw new EntraConfigError(
-      `entraAuth: pass either { validator } or validator options, not both (got also ${Object.keys(rest).join(', ').slice(0, 200)})`,
-    );
-  }
-  const { validator, owned } = toValidator((given ?? rest) as EntraValidatorOptions | EntraValidator);
+  const { validator, owned, opts } = readOptions(options);
   // Registered again in a child scope (say, required under an optional parent), the outer
   // decorations stay: `app.entra` is the outermost plugin's validator.
   if (!app.hasDecorator('entra')) app.decorate('entra', validator);
   if (!app.hasRequestDecorator('auth')) app.decorateRequest('auth', null as unknown as undefined);
+  if (!app.hasRequestDecorator(ENTRA_AUTH_STATE)) app.decorateRequest(ENTRA_AUTH_STATE, null);
   if (owned) app.addHook('onClose', async () => validator.close());
   app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
-    let principal: EntraPrincipal | undefined;
+    let state: EntraAuthState;
     try {
-      principal = await authenticateIncoming(validator, request, opts, request.raw.rawHeaders);
+      state = await authenticateIncoming(validator, request, opts, request.raw.rawHeaders);
     } catch (error) {
-      return fail(error, request, reply);
+      return fail(error, opts, reply);
     }
-    request.auth = principal;
-    return undefined;
+    request[ENTRA_AUTH_STATE] = state;
+    request.auth = state.principal;
+    return state.preflight === 'answer' ? reply.code(204).send() : undefined;
+  });
+  // EntraAuthErrors thrown by handlers (requireAuthContext, a role check) are answered like the
+  // guards': each route declared after the plugin gets an error handler in front of its own.
+  app.addHook('onRoute', (route) => {
+    route.errorHandler = answeringAuthErrors(route.errorHandler, opts);
   });
 };
 
 /**
- * Fastify plugin (fastify-plugin: its hook and decorations apply to the scope it is registered in)
- * that authenticates each request's Bearer token in `onRequest` and sets `request.auth`. The
- * validator is `app.entra`. Mistakes in the options reject `register`, before the app listens.
+ * Fastify plugin (fastify-plugin: its hooks and decorations apply to the scope it is registered in)
+ * that authenticates each request's Bearer token in `onRequest` and sets `request.auth`. A CORS
+ * preflight that reaches it is answered `204` (see `corsPreflight`); an `EntraAuthError` thrown by a
+ * handler declared after it is answered like the guards' refusals. The validator is `app.entra`.
+ * Mistakes in the options reject `register`, before the app listens.
  *
  * @example
  * ```ts

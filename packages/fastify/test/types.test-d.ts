@@ -35,7 +35,9 @@ export async function build(): Promise<void> {
   await app.register(entraAuth, { tenantId: 't' });
   // @ts-expect-error neither validator options nor a validator
   await app.register(entraAuth, { optional: true });
-  // @ts-expect-error corsPreflight is 'pass' or 'authenticate'
+  await app.register(entraAuth, { validator, corsPreflight: 'answer' });
+  await app.register(entraAuth, { validator, corsPreflight: 'pass' });
+  // @ts-expect-error corsPreflight is 'answer', 'authenticate' or 'pass'
   await app.register(entraAuth, { validator, corsPreflight: 'skip' });
 }
 

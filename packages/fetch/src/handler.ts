@@ -1,12 +1,15 @@
 import {
-  authenticateRequestView,
   type EntraPrincipal,
   type EntraValidator,
   type EntraValidatorOptions,
   isEntraAuthError,
-  resolveRequestOptions,
-  toValidator,
 } from '@org/entra-core';
+import {
+  authenticateWebRequest,
+  resolveAdapterOptions,
+  runGuard,
+  toValidator,
+} from '@org/entra-core/adapter';
 import {
   type EntraProtectedHandler,
   type EntraRequestHandler,
@@ -14,29 +17,29 @@ import {
   type WithEntraAuthOptions,
   type WithEntraAuthStrictOptions,
 } from './options.js';
-import { toErrorResponse, viewOf } from './response.js';
+import { toErrorResponse } from './response.js';
 
 /**
  * Wraps a Web handler (`Request` in, `Response` out): authenticates the Bearer token, checks
- * `scopes`/`roles`, then calls `handler(request, principal, ...rest)`. Auth errors, including
- * `EntraAuthError`s the handler throws (e.g. from `requireRoles`), become the RFC 6750 response, or
- * whatever `onError` returns. Options are checked now. The principal is `undefined` for a CORS
- * preflight passed on and, with `optional`, for anonymous requests; with `corsPreflight:
- * 'authenticate'` on a route that is not optional, it is typed `EntraPrincipal`.
+ * `scopes`/`roles`, then calls `handler(request, principal, ...rest)`. A CORS preflight is answered
+ * `204` without calling the handler (see `corsPreflight`). Auth errors, including `EntraAuthError`s
+ * the handler throws (e.g. from `requireRoles` or `requireAuthContext`), become the RFC 6750
+ * response, or whatever `onError` returns. Options are checked now. The principal is typed
+ * `EntraPrincipal` unless the route is `optional` (anonymous requests) or `corsPreflight: 'pass'`
+ * (preflights passed on unauthenticated).
  *
  * @example
  * ```ts
- * // app/api/orders/route.ts (Next.js): only GET requests reach this handler, so preflights can be authenticated.
+ * // app/api/orders/route.ts (Next.js)
  * export const GET = withEntraAuth({ tenantId, clientId }, (request, user) => Response.json({ oid: user.objectId }), {
  *   scopes: 'Orders.Read',
- *   corsPreflight: 'authenticate',
  * });
  * ```
  */
 export function withEntraAuth<Rest extends unknown[] = []>(
   optionsOrValidator: EntraValidatorOptions | EntraValidator,
   handler: EntraRequestHandler<EntraPrincipal, Rest>,
-  options: WithEntraAuthStrictOptions,
+  options?: WithEntraAuthStrictOptions,
 ): EntraProtectedHandler<Rest>;
 export function withEntraAuth<Rest extends unknown[] = []>(
   optionsOrValidator: EntraValidatorOptions | EntraValidator,
@@ -49,7 +52,7 @@ export function withEntraAuth<Rest extends unknown[]>(
   handler: EntraRequestHandler<any, Rest>,
   options?: WithEntraAuthOptions,
 ): EntraProtectedHandler<Rest> {
-  const opts = resolveRequestOptions<WithEntraAuthOptions>(options, 'withEntraAuth', {
+  const opts = resolveAdapterOptions(options, 'withEntraAuth', {
     scopes: 'any',
     roles: 'any',
     match: 'any',
@@ -60,10 +63,10 @@ export function withEntraAuth<Rest extends unknown[]>(
   const { validator } = toValidator(optionsOrValidator, 'withEntraAuth');
   const protectedHandler = async (request: Request, ...rest: Rest): Promise<Response> => {
     try {
-      const principal = await authenticateRequestView(validator, viewOf(request), opts);
-      // No principal here means a passed preflight or an anonymous optional request: nothing to check.
-      if (principal !== undefined) check?.(principal);
-      return await handler(request, principal, ...rest);
+      const state = await authenticateWebRequest(validator, request, opts);
+      if (state.preflight === 'answer') return new Response(null, { status: 204 });
+      if (check !== undefined) runGuard(state, check);
+      return await handler(request, state.principal, ...rest);
     } catch (error) {
       if (!isEntraAuthError(error)) throw error;
       return onError(error, request);

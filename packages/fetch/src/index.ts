@@ -6,29 +6,42 @@
  * @module \@org/entra-fetch
  */
 export type {
+  AuthContextOptions,
   EntraAuthErrorCode,
+  EntraErrorResponse,
+  EntraEvent,
   EntraOpenApiOptions,
   EntraPrincipal,
   EntraValidator,
   EntraValidatorOptions,
   MatchOptions,
   OpenApiOAuth2Scheme,
+  PrincipalCheck,
+  ScopeOrRoleRequirement,
 } from '@org/entra-core';
-// Re-exported so an app needs one import to share a validator, check inside a handler, or describe
-// its security in OpenAPI.
+// Re-exported so an app needs one import: to share a validator, check a principal inside a handler
+// (an EntraAuthError it throws is answered like the wrapper's own), require a step-up, render errors
+// itself, or describe its security in OpenAPI.
 export {
   createEntraValidator,
+  createRoleCheck,
+  createScopeCheck,
+  createScopeOrRoleCheck,
   EntraAuthError,
   EntraConfigError,
   entraSecurityRequirement,
   entraSecurityScheme,
+  errorResponse,
   isEntraAuthError,
   isEntraValidator,
   requireAppOnly,
+  requireAuthContext,
   requireDelegated,
   requireRoles,
+  requireScopeOrRole,
   requireScopes,
 } from '@org/entra-core';
+export type { CorsPreflightMode } from '@org/entra-core/adapter';
 export { withEntraAuth } from './handler.js';
 export type {
   EntraProtectedHandler,

@@ -3,12 +3,12 @@ import {
   createScopeCheck,
   createScopeOrRoleCheck,
   type EntraAuthError,
-  type EntraAuthRequestOptions,
   EntraConfigError,
   type EntraValidator,
   type MatchOptions,
   type PrincipalCheck,
 } from '@org/entra-core';
+import type { EntraAdapterOptions, ResolvedAdapterOptions } from '@org/entra-core/adapter';
 
 /**
  * Options of {@link withEntraAuth}.
@@ -18,7 +18,7 @@ import {
  * const options: WithEntraAuthOptions = { scopes: ['Orders.Read', 'Orders.Write'], match: 'any' };
  * ```
  */
-export interface WithEntraAuthOptions extends EntraAuthRequestOptions, MatchOptions {
+export interface WithEntraAuthOptions extends EntraAdapterOptions, MatchOptions {
   /** Required scopes (all, or any with `match: 'any'`). With `roles` too: any scope or any role passes. */
   scopes?: string | readonly string[];
   /** Required roles (all, or any with `match: 'any'`). With `scopes` too: any scope or any role passes. */
@@ -43,16 +43,17 @@ export type EntraRequestHandler<P, Rest extends unknown[]> = (
 ) => Response | Promise<Response>;
 
 /**
- * Options under which every request that reaches the handler has a principal: preflights are
- * authenticated and the route is not optional. With these, the handler's principal is `EntraPrincipal`.
+ * Options under which every request that reaches the handler has a principal: the route is not
+ * optional and preflights are not passed on (they are answered, the default, or authenticated).
+ * With these (or none), the handler's principal is `EntraPrincipal`.
  *
  * @example
  * ```ts
- * const options: WithEntraAuthStrictOptions = { corsPreflight: 'authenticate', scopes: 'Orders.Read' };
+ * const options: WithEntraAuthStrictOptions = { scopes: 'Orders.Read' };
  * ```
  */
 export type WithEntraAuthStrictOptions = WithEntraAuthOptions & {
-  corsPreflight: 'authenticate';
+  corsPreflight?: 'answer' | 'authenticate';
   optional?: false;
 };
 
@@ -71,7 +72,7 @@ export interface EntraProtectedHandler<Rest extends unknown[]> {
 }
 
 /** The check `scopes`/`roles`/`match` ask for, validated now. */
-export function requirement(o: WithEntraAuthOptions): PrincipalCheck | undefined {
+export function requirement(o: ResolvedAdapterOptions<WithEntraAuthOptions>): PrincipalCheck | undefined {
   const { scopes, roles, match } = o;
   if (scopes === undefined && roles === undefined) {
     if (match !== undefined) throw new EntraConfigError('withEntraAuth: match applies to scopes or roles');

@@ -1,15 +1,9 @@
 import {
   type EntraAuthError,
   type EntraPrincipal,
-  type EntraRequestView,
   type EntraValidator,
   errorResponse,
 } from '@org/entra-core';
-
-/** What authentication reads of a Web `Request`. */
-export function viewOf(request: Request): EntraRequestView {
-  return { method: request.method, header: (name) => request.headers.get(name) };
-}
 
 /**
  * Authenticates a Web `Request` by its `Authorization` header, whatever its method: for those who

@@ -32,7 +32,7 @@ afterAll(async () => {
 const get = (headers: Record<string, string> = {}, method = 'GET') =>
   new Request('https://api.example/orders', { method, headers });
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
-const whoami = (_request: Request, principal: { objectId: string } | undefined) =>
+const whoami = (_request: Request, principal: { objectId?: string } | undefined) =>
   Response.json({ oid: principal?.objectId ?? null });
 
 describe('withEntraAuth', () => {
@@ -93,24 +93,22 @@ describe('withEntraAuth', () => {
     expect((await optional(get(bearer('not-a.jwt.token')))).status).toBe(401);
   });
 
-  it('passes CORS preflights to the handler, without a principal and without checks', async () => {
-    const preflight = get(
-      { origin: 'https://app.example', 'access-control-request-method': 'GET' },
-      'OPTIONS',
-    );
+  it('answers CORS preflights 204 before the handler; passes them on only when asked', async () => {
+    const preflight = () =>
+      get({ origin: 'https://app.example', 'access-control-request-method': 'GET' }, 'OPTIONS');
     const seen: unknown[] = [];
-    const handler = withEntraAuth(
-      shared,
-      (request, principal) => {
-        seen.push([request.method, principal]);
-        return new Response(null, { status: 204 });
-      },
-      { roles: 'Orders.Admin' },
-    );
-    expect((await handler(preflight)).status).toBe(204);
+    const record = (request: Request, principal: unknown) => {
+      seen.push([request.method, principal]);
+      return new Response('handled', { status: 200 });
+    };
+    const answered = await withEntraAuth(shared, record, { roles: 'Orders.Admin' })(preflight());
+    expect([answered.status, await answered.text()]).toEqual([204, '']);
+    expect(seen).toEqual([]);
+    const passed = withEntraAuth(shared, record, { roles: 'Orders.Admin', corsPreflight: 'pass' });
+    expect((await passed(preflight())).status).toBe(200);
     expect(seen).toEqual([['OPTIONS', undefined]]);
     const strict = withEntraAuth(shared, whoami, { corsPreflight: 'authenticate' });
-    expect((await strict(preflight)).status).toBe(401);
+    expect((await strict(preflight())).status).toBe(401);
   });
 
   it('onError takes over rendering (sync or async), with the error and the request', async () => {
@@ -193,13 +191,19 @@ it('exports exactly its public API', () => {
       "EntraConfigError",
       "authenticateRequest",
       "createEntraValidator",
+      "createRoleCheck",
+      "createScopeCheck",
+      "createScopeOrRoleCheck",
       "entraSecurityRequirement",
       "entraSecurityScheme",
+      "errorResponse",
       "isEntraAuthError",
       "isEntraValidator",
       "requireAppOnly",
+      "requireAuthContext",
       "requireDelegated",
       "requireRoles",
+      "requireScopeOrRole",
       "requireScopes",
       "toErrorResponse",
       "withEntraAuth",

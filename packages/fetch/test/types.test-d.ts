@@ -11,13 +11,17 @@ import {
 
 const validator = createEntraValidator({ tenantId: 't', clientId: 'c' });
 
-// Default: a CORS preflight passed on reaches the handler without a principal.
+// Default: preflights are answered before the handler, so every request it sees has a principal.
 withEntraAuth(validator, (_request, principal) => {
-  const maybe: EntraPrincipal | undefined = principal;
-  // @ts-expect-error the principal may be undefined (a passed preflight)
   const certain: EntraPrincipal = principal;
-  return Response.json({ maybe, certain });
+  return Response.json({ oid: certain.objectId });
 });
+withEntraAuth(validator, (_request, principal) => Response.json({ oid: principal.objectId }), {
+  corsPreflight: 'answer',
+  roles: 'Jobs.Run',
+});
+// A handler that accepts undefined anyway still fits.
+withEntraAuth(validator, (_request, principal: EntraPrincipal | undefined) => Response.json(principal ?? {}));
 
 // Preflights authenticated and the route not optional: the principal is always there.
 withEntraAuth(
@@ -84,6 +88,8 @@ withEntraAuth(validator, (_request, principal) => Response.json(principal.roles)
 withEntraAuth({ tenantId: 't' }, () => new Response());
 // @ts-expect-error unknown option
 withEntraAuth(validator, () => new Response(), { scope: 'x' });
+// @ts-expect-error corsPreflight is 'answer', 'authenticate' or 'pass'
+withEntraAuth(validator, () => new Response(), { corsPreflight: 'skip' });
 // @ts-expect-error the handler must return a Response
 withEntraAuth(validator, () => 'ok');
 

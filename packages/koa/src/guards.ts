@@ -6,18 +6,19 @@ import {
   requireDelegated as delegated,
   type MatchOptions,
   type PrincipalCheck,
-  runGuard,
   type ScopeOrRoleRequirement,
 } from '@org/entra-core';
+import { ENTRA_AUTH_STATE, runGuard } from '@org/entra-core/adapter';
 import type { Context, Middleware, Next } from 'koa';
 import { fail } from './respond.js';
 
 function guard(check: PrincipalCheck): Middleware {
   return async (ctx: Context, next: Next): Promise<void> => {
+    const state = ctx.state[ENTRA_AUTH_STATE];
     try {
-      runGuard(ctx, check, ctx.state.auth);
+      runGuard(state, check);
     } catch (error) {
-      fail(error, ctx);
+      fail(error, state, ctx);
       return;
     }
     await next();

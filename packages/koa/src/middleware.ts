@@ -1,12 +1,12 @@
+import type { EntraValidator, EntraValidatorOptions } from '@org/entra-core';
 import {
   authenticateIncoming,
-  type EntraAuthRequestOptions,
-  type EntraPrincipal,
-  type EntraValidator,
-  type EntraValidatorOptions,
-  resolveRequestOptions,
+  ENTRA_AUTH_STATE,
+  type EntraAdapterOptions,
+  type EntraAuthState,
+  resolveAdapterOptions,
   toValidator,
-} from '@org/entra-core';
+} from '@org/entra-core/adapter';
 import type { Context, Middleware, Next } from 'koa';
 import { fail } from './respond.js';
 
@@ -15,14 +15,14 @@ import { fail } from './respond.js';
  *
  * @example
  * ```ts
- * const options: EntraAuthOptions = { optional: true, corsPreflight: 'pass', passErrors: false };
+ * const options: EntraAuthOptions = { optional: true, corsPreflight: 'authenticate', passErrors: false };
  * ```
  */
-export interface EntraAuthOptions extends EntraAuthRequestOptions {
+export interface EntraAuthOptions extends EntraAdapterOptions {
   /**
    * `true` throws auth errors (an `EntraAuthError`: `status`, `expose`, `headers`, like `ctx.throw`)
    * for your error handling. Default `false`: the middleware answers with the RFC 6750 response
-   * itself. Guards that follow answer the same way.
+   * itself, for its own refusals, the guards' and `EntraAuthError`s thrown downstream.
    */
   passErrors?: boolean;
 }
@@ -42,9 +42,11 @@ export interface EntraAuthMiddleware extends Middleware {
 }
 
 /**
- * Koa middleware that authenticates the request's Bearer token and sets `ctx.state.auth`. Pass
- * validator options (the middleware creates and owns a validator) or a validator you share. Options
- * are checked now: a mistake throws `EntraConfigError` while the app is built.
+ * Koa middleware that authenticates the request's Bearer token and sets `ctx.state.auth`. A CORS
+ * preflight that reaches it is answered `204` (see `corsPreflight`); an `EntraAuthError` thrown
+ * downstream (a guard's, or `requireAuthContext` in a handler) is answered like its own refusals.
+ * Pass validator options (the middleware creates and owns a validator) or a validator you share.
+ * Options are checked now: a mistake throws `EntraConfigError` while the app is built.
  *
  * @example
  * ```ts
@@ -56,18 +58,28 @@ export function entraAuth(
   optionsOrValidator: EntraValidatorOptions | EntraValidator,
   options?: EntraAuthOptions,
 ): EntraAuthMiddleware {
-  const opts = resolveRequestOptions(options, 'entraAuth', { passErrors: 'boolean' });
+  const opts = resolveAdapterOptions(options, 'entraAuth', { passErrors: 'boolean' });
   const { validator } = toValidator(optionsOrValidator);
   const middleware = async (ctx: Context, next: Next): Promise<void> => {
-    let principal: EntraPrincipal | undefined;
+    let state: EntraAuthState;
     try {
-      principal = await authenticateIncoming(validator, ctx, opts, ctx.req.rawHeaders);
+      state = await authenticateIncoming(validator, ctx, opts, ctx.req.rawHeaders);
     } catch (error) {
-      fail(error, ctx);
+      fail(error, opts, ctx);
       return;
     }
-    ctx.state.auth = principal;
-    await next();
+    ctx.state[ENTRA_AUTH_STATE] = state;
+    ctx.state.auth = state.principal;
+    if (state.preflight === 'answer') {
+      ctx.status = 204;
+      return;
+    }
+    try {
+      await next();
+    } catch (error) {
+      // The state downstream is the innermost entraAuth's: its passErrors decides.
+      fail(error, ctx.state[ENTRA_AUTH_STATE] ?? state, ctx);
+    }
   };
   return Object.assign(middleware, { validator });
 }

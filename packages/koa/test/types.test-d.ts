@@ -39,5 +39,10 @@ entraAuth({ tenantId: 't' });
 entraAuth(validator, { optinal: true });
 // @ts-expect-error roles are names
 requireRoles([1, 2]);
+entraAuth(validator, { corsPreflight: 'answer' });
+entraAuth(validator, { corsPreflight: 'authenticate' });
+entraAuth(validator, { corsPreflight: 'pass' });
+// @ts-expect-error corsPreflight is 'answer', 'authenticate' or 'pass'
+entraAuth(validator, { corsPreflight: 'skip' });
 
 export const used: unknown[] = [principal, certain, text, same, middleware];

@@ -1,6 +1,10 @@
 import {
+  createRoleCheck,
+  type EntraPrincipal,
   entraAuth,
+  entraErrorHandler,
   requireAppOnly,
+  requireAuthContext,
   requireDelegated,
   requireRoles,
   requireScopeOrRole,
@@ -8,7 +12,14 @@ import {
 } from '@org/entra-express';
 import type express from 'express';
 import type { RequestHandler } from 'express';
-import { answer, type ConformanceTarget, listening, ROUTES, type RouteSpec } from '../../src/index.js';
+import {
+  answer,
+  type ConformanceTarget,
+  listening,
+  preflightOption,
+  ROUTES,
+  type RouteSpec,
+} from '../../src/index.js';
 
 function guards(route: RouteSpec): RequestHandler[] {
   if (route.scopes) return [requireScopes(route.scopes)];
@@ -18,21 +29,30 @@ function guards(route: RouteSpec): RequestHandler[] {
   return [];
 }
 
+/** The route's own checks, run by its handler with the core's helpers (re-exported by the adapter). */
+function checkInHandler(route: RouteSpec, principal: EntraPrincipal | undefined): void {
+  if (route.inHandler === undefined) return;
+  createRoleCheck(route.inHandler.roles)(principal);
+  requireAuthContext(principal, route.inHandler.authContext);
+}
+
 /** The conformance app in Express (4 or 5: the factory decides). */
 export function expressTarget(name: string, createApp: typeof express): ConformanceTarget {
   return {
     name,
-    async start({ auth, corsPreflight }) {
+    async start(config) {
       const app = createApp();
-      const required = entraAuth(auth, { corsPreflight });
-      const optional = entraAuth(required.validator, { corsPreflight, optional: true });
+      const required = entraAuth(config.auth, preflightOption(config));
+      const optional = entraAuth(required.validator, { ...preflightOption(config), optional: true });
       for (const route of ROUTES) {
-        app.all(route.path, route.optional ? optional : required, ...guards(route), (req, res) => {
-          const a = answer(req.method, req.auth);
-          if (a.status === 204) res.status(204).end();
-          else res.status(200).json(a.body);
+        const auth = route.auth === 'none' ? [] : [route.optional ? optional : required];
+        app.all(route.path, ...auth, ...guards(route), (req, res) => {
+          checkInHandler(route, req.auth);
+          const a = answer(req.auth);
+          res.status(a.status).json(a.body);
         });
       }
+      app.use(entraErrorHandler());
       return listening(app.listen(0, '127.0.0.1'), () => required.validator.close());
     },
   };

@@ -1,7 +1,10 @@
 import {
+  createRoleCheck,
+  type EntraPrincipal,
   type EntraValidator,
   entraAuth,
   requireAppOnly,
+  requireAuthContext,
   requireDelegated,
   requireRoles,
   requireScopeOrRole,
@@ -9,7 +12,14 @@ import {
 } from '@org/entra-fastify';
 import type fastify from 'fastify';
 import type { FastifyInstance, preHandlerAsyncHookHandler } from 'fastify';
-import { answer, type ConformanceTarget, overHttp, ROUTES, type RouteSpec } from '../../src/index.js';
+import {
+  answer,
+  type ConformanceTarget,
+  overHttp,
+  preflightOption,
+  ROUTES,
+  type RouteSpec,
+} from '../../src/index.js';
 
 function guards(route: RouteSpec): preHandlerAsyncHookHandler[] {
   if (route.scopes) return [requireScopes(route.scopes)];
@@ -19,15 +29,22 @@ function guards(route: RouteSpec): preHandlerAsyncHookHandler[] {
   return [];
 }
 
-function routes(scope: FastifyInstance, optional: boolean): void {
-  for (const route of ROUTES.filter((r) => (r.optional ?? false) === optional)) {
+/** The route's own checks, run by its handler with the core's helpers (re-exported by the adapter). */
+function checkInHandler(route: RouteSpec, principal: EntraPrincipal | undefined): void {
+  if (route.inHandler === undefined) return;
+  createRoleCheck(route.inHandler.roles)(principal);
+  requireAuthContext(principal, route.inHandler.authContext);
+}
+
+function routes(scope: FastifyInstance, which: (route: RouteSpec) => boolean): void {
+  for (const route of ROUTES.filter(which)) {
     scope.route({
       method: ['GET', 'OPTIONS'],
       url: route.path,
       preHandler: guards(route),
-      handler: async (request, reply) => {
-        const a = answer(request.method, request.auth);
-        return a.status === 204 ? reply.code(204).send() : a.body;
+      handler: async (request) => {
+        checkInHandler(route, request.auth);
+        return answer(request.auth).body;
       },
     });
   }
@@ -35,23 +52,25 @@ function routes(scope: FastifyInstance, optional: boolean): void {
 
 /**
  * The conformance app in Fastify (4 or 5: the factory decides). Two sibling scopes: one registers the
- * plugin with options (it owns the validator), the other shares that validator with `optional: true`.
+ * plugin with options (it owns the validator), the other shares that validator with `optional: true`;
+ * routes without authentication are declared at the root, outside both.
  */
 export function fastifyTarget(name: string, createApp: typeof fastify): ConformanceTarget {
   return {
     name,
-    async start({ auth, corsPreflight }) {
+    async start(config) {
       const app = createApp();
       let shared: EntraValidator | undefined;
       await app.register(async (scope) => {
-        await scope.register(entraAuth, { ...auth, corsPreflight });
+        await scope.register(entraAuth, { ...config.auth, ...preflightOption(config) });
         shared = scope.entra;
-        routes(scope, false);
+        routes(scope, (r) => r.auth !== 'none' && !r.optional);
       });
       await app.register(async (scope) => {
-        await scope.register(entraAuth, { validator: shared!, corsPreflight, optional: true });
-        routes(scope, true);
+        await scope.register(entraAuth, { validator: shared!, ...preflightOption(config), optional: true });
+        routes(scope, (r) => r.auth !== 'none' && r.optional === true);
       });
+      routes(app, (r) => r.auth === 'none');
       const url = await app.listen({ port: 0, host: '127.0.0.1' });
       return overHttp(url, () => app.close());
     },

@@ -1,47 +1,93 @@
 import { serve } from '@hono/node-server';
 import {
+  type CorsPreflightMode,
   createEntraValidator,
+  type EntraPrincipal,
   type EntraProtectedHandler,
   type EntraValidator,
   type EntraValidatorOptions,
+  isEntraAuthError,
   requireAppOnly,
+  requireAuthContext,
   requireDelegated,
+  requireRoles,
+  requireScopes,
+  toErrorResponse,
   withEntraAuth,
 } from '@org/entra-fetch';
 import { Hono } from 'hono';
-import { answer, type ConformanceTarget, inProcess, overHttp, ROUTES } from '../../src/index.js';
+import {
+  answer,
+  type ConformanceTarget,
+  inProcess,
+  overHttp,
+  ROUTES,
+  type RouteSpec,
+} from '../../src/index.js';
 
-type Handler = EntraProtectedHandler<[]>;
+type Handler = (request: Request) => Promise<Response>;
+
+/**
+ * The checks the other adapters make with guard middleware that fetch has no place for: after an
+ * optional authentication (the wrapper refuses `optional` with `scopes`), with none at all, and the
+ * kind of caller. A guard lets a preflight passed on with `corsPreflight: 'pass'` through: on the
+ * routes the table sends those to (not optional ones), that is the request without a principal.
+ */
+function checkInHandler(route: RouteSpec, principal: EntraPrincipal | undefined): void {
+  if ((route.optional || route.auth === 'none') && route.scopes) requireScopes(principal, route.scopes);
+  if (principal !== undefined && route.caller === 'app') requireAppOnly(principal);
+  if (principal !== undefined && route.caller === 'user') requireDelegated(principal);
+  if (route.inHandler !== undefined) {
+    requireRoles(principal, route.inHandler.roles);
+    requireAuthContext(principal, route.inHandler.authContext);
+  }
+}
+
+const respond = (route: RouteSpec, principal: EntraPrincipal | undefined): Response => {
+  checkInHandler(route, principal);
+  return Response.json(answer(principal).body);
+};
+
+/** No authentication before the check: a plain handler, refusing as a guard without a principal does. */
+const unauthenticated =
+  (route: RouteSpec): Handler =>
+  async () => {
+    try {
+      return respond(route, undefined);
+    } catch (error) {
+      if (isEntraAuthError(error)) return toErrorResponse(error);
+      throw error;
+    }
+  };
 
 /** One wrapped handler per route; the first gets `auth` (options or a validator), the rest share its validator. */
 function handlers(
   auth: EntraValidatorOptions | EntraValidator,
-  corsPreflight: 'pass' | 'authenticate',
-): Map<string, Handler> {
+  corsPreflight: CorsPreflightMode | undefined,
+): { routes: Map<string, Handler>; validator: () => EntraValidator | undefined } {
   const map = new Map<string, Handler>();
   let shared = auth;
+  let validator: EntraValidator | undefined;
   for (const route of ROUTES) {
-    const wrapped = withEntraAuth(
+    if (route.auth === 'none') {
+      map.set(route.path, unauthenticated(route));
+      continue;
+    }
+    const wrapped: EntraProtectedHandler<[]> = withEntraAuth(
       shared,
-      (request, principal) => {
-        // A passed preflight carries no principal; anything else is checked (an EntraAuthError thrown
-        // here is answered by the wrapper like its own).
-        if (principal !== undefined && route.caller === 'app') requireAppOnly(principal);
-        if (principal !== undefined && route.caller === 'user') requireDelegated(principal);
-        const a = answer(request.method, principal);
-        return a.status === 204 ? new Response(null, { status: 204 }) : Response.json(a.body);
-      },
+      (_request, principal: EntraPrincipal | undefined) => respond(route, principal),
       {
-        corsPreflight,
+        ...(corsPreflight === undefined ? {} : { corsPreflight }),
         optional: route.optional,
-        scopes: route.scopes ?? route.scopeOrRole?.scopes,
+        scopes: route.optional ? undefined : (route.scopes ?? route.scopeOrRole?.scopes),
         roles: route.roles ?? route.scopeOrRole?.roles,
       },
     );
+    validator ??= wrapped.validator;
     shared = wrapped.validator;
     map.set(route.path, wrapped);
   }
-  return map;
+  return { routes: map, validator: () => validator };
 }
 
 const notFound = async (_request: Request): Promise<Response> => new Response('not found', { status: 404 });
@@ -51,7 +97,7 @@ export const fetchTarget: ConformanceTarget = {
   name: 'fetch (Request in process)',
   async start({ auth, corsPreflight }) {
     const validator = createEntraValidator(auth);
-    const routes = handlers(validator, corsPreflight);
+    const { routes } = handlers(validator, corsPreflight);
     const app = (request: Request) => (routes.get(new URL(request.url).pathname) ?? notFound)(request);
     return inProcess(app, async () => validator.close());
   },
@@ -62,7 +108,7 @@ export const honoTarget: ConformanceTarget = {
   name: 'hono (node-server)',
   async start({ auth, corsPreflight }) {
     const app = new Hono();
-    const routes = handlers(auth, corsPreflight);
+    const { routes, validator } = handlers(auth, corsPreflight);
     for (const [path, handler] of routes) app.all(path, (c) => handler(c.req.raw));
     const { server, port } = await new Promise<{ server: ReturnType<typeof serve>; port: number }>(
       (resolve) => {
@@ -73,7 +119,7 @@ export const honoTarget: ConformanceTarget = {
     );
     return overHttp(`http://127.0.0.1:${port}`, async () => {
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      routes.get('/me')?.validator.close();
+      validator()?.close();
     });
   },
 };

@@ -1,6 +1,9 @@
 import {
+  createRoleCheck,
+  type EntraPrincipal,
   entraAuth,
   requireAppOnly,
+  requireAuthContext,
   requireDelegated,
   requireRoles,
   requireScopeOrRole,
@@ -8,7 +11,14 @@ import {
 } from '@org/entra-koa';
 import type Koa from 'koa';
 import type { Middleware } from 'koa';
-import { answer, type ConformanceTarget, listening, ROUTES, type RouteSpec } from '../../src/index.js';
+import {
+  answer,
+  type ConformanceTarget,
+  listening,
+  preflightOption,
+  ROUTES,
+  type RouteSpec,
+} from '../../src/index.js';
 
 function guards(route: RouteSpec): Middleware[] {
   if (route.scopes) return [requireScopes(route.scopes)];
@@ -18,25 +28,35 @@ function guards(route: RouteSpec): Middleware[] {
   return [];
 }
 
-const handler: Middleware = (ctx) => {
-  const a = answer(ctx.method, ctx.state.auth);
-  ctx.status = a.status;
-  if (a.status === 200) ctx.body = a.body;
-};
+/** The route's own checks, run by its handler with the core's helpers (re-exported by the adapter). */
+function checkInHandler(route: RouteSpec, principal: EntraPrincipal | undefined): void {
+  if (route.inHandler === undefined) return;
+  createRoleCheck(route.inHandler.roles)(principal);
+  requireAuthContext(principal, route.inHandler.authContext);
+}
+
+const handler =
+  (route: RouteSpec): Middleware =>
+  (ctx) => {
+    checkInHandler(route, ctx.state.auth);
+    const a = answer(ctx.state.auth);
+    ctx.status = a.status;
+    ctx.body = a.body;
+  };
 
 /** The conformance app in Koa (2 or 3: the class decides), routed by path without a router package. */
 export function koaTarget(name: string, KoaClass: typeof Koa): ConformanceTarget {
   return {
     name,
-    async start({ auth, corsPreflight }) {
+    async start(config) {
       const app = new KoaClass();
-      const required = entraAuth(auth, { corsPreflight });
-      const optional = entraAuth(required.validator, { corsPreflight, optional: true });
+      const required = entraAuth(config.auth, preflightOption(config));
+      const optional = entraAuth(required.validator, { ...preflightOption(config), optional: true });
       const chains = new Map(
-        ROUTES.map((route) => [
-          route.path,
-          [route.optional ? optional : required, ...guards(route), handler],
-        ]),
+        ROUTES.map((route) => {
+          const auth = route.auth === 'none' ? [] : [route.optional ? optional : required];
+          return [route.path, [...auth, ...guards(route), handler(route)]];
+        }),
       );
       app.use(async (ctx, next) => {
         const chain = chains.get(ctx.path);

@@ -112,7 +112,7 @@ export type FetchFailureReason =
   | 'no_usable_keys';
 
 /** The listener's type: it may be `async`; what it returns is ignored (a rejection included). */
-export type EntraEventListener = (event: EntraEvent) => void | Promise<void>;
+export type EntraEventListener = (event: EntraEvent) => unknown;
 
 const ignore = (): void => undefined;
 
@@ -125,7 +125,11 @@ export function emit(listener: EntraEventListener | undefined, event: EntraEvent
   if (listener === undefined) return;
   try {
     const result: unknown = listener(event);
-    if (typeof result === 'object' && result !== null && typeof (result as PromiseLike<void>).then === 'function') {
+    if (
+      typeof result === 'object' &&
+      result !== null &&
+      typeof (result as PromiseLike<void>).then === 'function'
+    ) {
       (result as PromiseLike<void>).then(undefined, ignore);
     }
   } catch {

@@ -31,6 +31,14 @@ export {
   isEntraAuthError,
 } from './errors.js';
 export type { EntraEvent, FetchFailureReason, KeyFetchTrigger } from './events.js';
+export type {
+  GraphTokenProvider,
+  GraphTokenRequest,
+  GroupsCheck,
+  GroupsOptions,
+  RequireGroupsOptions,
+} from './groups.js';
+export { createGroupsCheck, requireGroups, resolveGroups } from './groups.js';
 export type { DecodedToken, TokenKind } from './inspect.js';
 export { classifyToken, decodeTokenUnverified, microsoftServiceOf } from './inspect.js';
 export type { EntraOpenApiOptions, OpenApiOAuth2Scheme } from './openapi.js';

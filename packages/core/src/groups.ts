@@ -51,7 +51,8 @@ export type GraphTokenProvider = (
 ) => string | { token: string } | Promise<string | { token: string }>;
 
 /**
- * Options of {@link resolveGroups}, {@link requireGroups} and {@link createGroupsCheck}.
+ * Options of {@link resolveGroups}, {@link requireGroups} and {@link createGroupsCheck}. Read as own
+ * properties, and checked once per options object: define them once, do not change them later.
  *
  * @example
  * ```ts
@@ -383,7 +384,8 @@ async function lookUp(
   o: ResolvedOptions,
 ): Promise<readonly string[]> {
   const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(), o.timeoutMs);
+  // setTimeout fires at once past 2^31 - 1 ms: cap the delay (about 24 days) rather than time out at once.
+  const timer = setTimeout(() => controller.abort(), Math.min(o.timeoutMs, 2_147_483_647));
   (timer as { unref?: () => void }).unref?.();
   // Everything below races this, so an injected fetch or token provider that ignores the signal
   // (or never settles) still ends the lookup at timeoutMs.

@@ -303,6 +303,11 @@ describe('Graph failures: refused as unavailable (503), with what to fix', () =>
     expect(e.message).toContain('did not answer within timeoutMs (150 ms)');
   });
 
+  it('a very long timeoutMs is not taken for an overflowed timer', async () => {
+    const { principal } = await overageUser([READERS]);
+    expect(await resolveGroups(principal, plain(options({ timeoutMs: 1e12 })))).toEqual([READERS]);
+  });
+
   it('a token provider or an injected fetch that never settles: refused at timeoutMs too', async () => {
     const { principal } = await overageUser();
     const never = () => new Promise<never>(() => undefined);

@@ -39,6 +39,15 @@ export const COMMON: Readonly<Record<string, string>> = {
   buildApp:
     "import type { EntraValidatorOptions as __Options } from '@org/entra-core';\ndeclare function buildApp(options: __Options): import('express').Express;",
   get: 'declare const get: (path: string, token?: string) => Promise<Response>;',
+  // The groups guide: a Graph token provider, a group check, ids.
+  getGraphToken:
+    "import type { GraphTokenProvider as __GraphTokens } from '@org/entra-core';\ndeclare const getGraphToken: __GraphTokens;",
+  ordersAdmins:
+    "import type { GroupsCheck as __GroupsCheck } from '@org/entra-core';\ndeclare const ordersAdmins: __GroupsCheck;",
+  userOid: 'declare const userOid: string;',
+  ordersAdminsId: 'declare const ordersAdminsId: string;',
+  apiClientId: 'declare const apiClientId: string;',
+  apiClientSecret: 'declare const apiClientSecret: string;',
   // Test runner functions, as in docs/testing.md.
   expect: "import { expect } from 'vitest';",
   test: "import { test } from 'vitest';",

@@ -49,7 +49,17 @@ it('builds the TypeDoc API reference without a warning', async () => {
     });
     const output = `${result.stdout}${result.stderr}`;
     expect(output).not.toMatch(/\[(warning|error)\]/);
-    for (const name of ['core', 'core_adapter', 'express', 'koa', 'fastify', 'fetch', 'testing', 'cli']) {
+    for (const name of [
+      'core',
+      'core_adapter',
+      'express',
+      'koa',
+      'fastify',
+      'fetch',
+      'otel',
+      'testing',
+      'cli',
+    ]) {
       expect(existsSync(join(out, 'modules', `_org_entra-${name}.html`)), name).toBe(true);
     }
   } finally {

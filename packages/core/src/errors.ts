@@ -37,7 +37,8 @@ export type EntraAuthErrorCode =
   | 'guest_not_allowed'
   | 'insufficient_claims'
   | 'keys_unavailable'
-  | 'tenant_check_failed';
+  | 'tenant_check_failed'
+  | 'groups_unavailable';
 
 /**
  * Which check refused a token: one stable word per check, set where the check fails. The CLI
@@ -226,6 +227,12 @@ const CODES: { readonly [C in EntraAuthErrorCode]: CodeInfo } = {
     message: 'Whether the token tenant is allowed could not be decided: retry later',
     check: 'tid',
   },
+  groups_unavailable: {
+    status: 503,
+    challenge: 'none',
+    message: "The caller's groups could not be read from Microsoft Graph: retry later",
+    check: 'roles',
+  },
 };
 
 /** The realm sent in every challenge. */
@@ -259,7 +266,7 @@ export interface EntraAuthErrorOptions {
   cause?: unknown;
   /** For `insufficient_scope`: the scopes that would satisfy the requirement (sent as `scope=`). */
   scopes?: readonly string[];
-  /** For `keys_unavailable` and `tenant_check_failed` (503): seconds the client should wait (sent as `Retry-After`). */
+  /** For the 503 codes (`keys_unavailable`, `tenant_check_failed`, `groups_unavailable`): seconds the client should wait (sent as `Retry-After`). */
   retryAfterSeconds?: number;
   /** For `insufficient_claims`: the base64 claims challenge (sent as `claims=`). */
   claims?: string;
@@ -293,7 +300,7 @@ export class EntraAuthError extends Error {
   readonly status: number;
   /** The `WWW-Authenticate` header value to send, or `undefined` when none is sent. */
   readonly wwwAuthenticate: string | undefined;
-  /** For the 503 codes (`keys_unavailable`, `tenant_check_failed`): the `Retry-After` value, in seconds. */
+  /** For the 503 codes (`keys_unavailable`, `tenant_check_failed`, `groups_unavailable`): the `Retry-After` value, in seconds. */
   readonly retryAfterSeconds: number | undefined;
   /** For `insufficient_scope`: the scopes the requirement asked for. */
   readonly requiredScopes: readonly string[] | undefined;

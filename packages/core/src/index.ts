@@ -39,6 +39,14 @@ export {
   isEntraAuthError,
 } from './errors.js';
 export type { EntraEvent, EntraEventListener, FetchFailureReason, KeyFetchTrigger } from './events.js';
+export type {
+  GraphTokenProvider,
+  GraphTokenRequest,
+  GroupsCheck,
+  GroupsOptions,
+  RequireGroupsOptions,
+} from './groups.js';
+export { createGroupsCheck, requireGroups, resolveGroups } from './groups.js';
 export { CONSUMERS_TENANT_ID, isGuid } from './ids.js';
 export type { DecodedToken, TokenKind } from './inspect.js';
 export { classifyToken, decodeTokenUnverified } from './inspect.js';

@@ -32,6 +32,7 @@ const TABLE: [string, number, RegExp | undefined][] = [
   ['insufficient_claims', 401, /error="insufficient_claims"/],
   ['keys_unavailable', 503, undefined],
   ['tenant_check_failed', 503, undefined],
+  ['groups_unavailable', 503, undefined],
 ];
 
 // RFC 6750 §3: quoted values are %x20-21 / %x23-5B / %x5D-7E.

@@ -13,6 +13,7 @@ it('exports exactly its public API', () => {
       "MAX_KID_LENGTH",
       "classifyToken",
       "createEntraValidator",
+      "createGroupsCheck",
       "createRoleCheck",
       "createScopeCheck",
       "createScopeOrRoleCheck",
@@ -29,9 +30,11 @@ it('exports exactly its public API', () => {
       "requireAppOnly",
       "requireAuthContext",
       "requireDelegated",
+      "requireGroups",
       "requireRoles",
       "requireScopeOrRole",
       "requireScopes",
+      "resolveGroups",
     ]
   `);
 });

@@ -7,6 +7,7 @@ it('exports exactly its public API', () => {
   expect(Object.keys(entry).sort()).toMatchInlineSnapshot(`
     [
       "createMockEntra",
+      "createMockGraph",
     ]
   `);
 });

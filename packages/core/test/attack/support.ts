@@ -257,6 +257,7 @@ export const CONTRACT: Readonly<Record<EntraAuthErrorCode, { status: number; cha
   insufficient_claims: { status: 401, challenge: 'insufficient_claims' },
   keys_unavailable: { status: 503, challenge: 'none' },
   tenant_check_failed: { status: 503, challenge: 'none' },
+  groups_unavailable: { status: 503, challenge: 'none' },
 };
 
 // RFC 6750 §3: error, error_description (and here realm, claims, authorization_uri) are quoted

@@ -29,6 +29,7 @@
  */
 import type { PrincipalCheck } from './authorize.js';
 import { EntraAuthError, EntraConfigError, isEntraAuthError } from './errors.js';
+import type { GroupsCheck } from './groups.js';
 import type { EntraValidatorOptions } from './options.js';
 import type { EntraPrincipal } from './principal.js';
 import { createEntraValidator, type EntraValidator, isEntraValidator } from './validator.js';
@@ -348,17 +349,21 @@ export function authenticateWebRequest(
  * {@link authenticateWebRequest}) gave. A preflight passed on by `corsPreflight: 'pass'` passes;
  * otherwise a missing state (no authentication before the guard) or a missing principal (an
  * optional route without a token) is `missing_token`, and the check's own `EntraAuthError` is thrown.
+ * An asynchronous check (a group check may ask Microsoft Graph) returns its promise: await it.
  *
  * @example
  * ```ts
  * runGuard(req[ENTRA_AUTH_STATE], createScopeCheck('Orders.Read'));
  * ```
  */
-export function runGuard(state: EntraAuthState | null | undefined, check: PrincipalCheck): void {
+export function runGuard(
+  state: EntraAuthState | null | undefined,
+  check: PrincipalCheck | GroupsCheck,
+): void | Promise<void> {
   if (state?.preflight === 'pass') return;
   const principal = state?.principal;
   if (principal === undefined) throw new EntraAuthError('missing_token');
-  check(principal);
+  return check(principal);
 }
 
 /**

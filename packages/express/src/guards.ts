@@ -1,27 +1,39 @@
 import {
   requireAppOnly as appOnly,
+  createGroupsCheck,
   createRoleCheck,
   createScopeCheck,
   createScopeOrRoleCheck,
   requireDelegated as delegated,
+  type GroupsCheck,
   type MatchOptions,
   type PrincipalCheck,
+  type RequireGroupsOptions,
   type ScopeOrRoleRequirement,
 } from '@org/entra-core';
 import { ENTRA_AUTH_STATE, runGuard } from '@org/entra-core/adapter';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { fail } from './respond.js';
 
-function guard(check: PrincipalCheck): RequestHandler {
+function guard(check: PrincipalCheck | GroupsCheck): RequestHandler {
   return (req: Request, res: Response, next: NextFunction): void => {
     const state = req[ENTRA_AUTH_STATE];
+    let pending: void | Promise<void>;
     try {
-      runGuard(state, check);
+      pending = runGuard(state, check);
     } catch (error) {
       fail(error, state, res, next);
       return;
     }
-    next();
+    // Express 4 ignores returned promises: an asynchronous check settles here, never unhandled.
+    if (pending === undefined) next();
+    else
+      pending
+        .then(
+          () => next(),
+          (error: unknown) => fail(error, state, res, next),
+        )
+        .catch(next);
   };
 }
 
@@ -86,4 +98,22 @@ export function requireAppOnly(): RequestHandler {
  */
 export function requireDelegated(): RequestHandler {
   return guard(delegated);
+}
+
+/**
+ * Requires membership of Entra ID security groups (all, or any with `{ match: 'any' }`), read from the
+ * token's `groups` claim or, for a user in too many groups (the overage), from Microsoft Graph with
+ * `options.getGraphToken` (cached per user for `cacheSeconds`). Refuses with 403 `insufficient_role`;
+ * when Graph cannot be asked, 503 `groups_unavailable`. Options are checked now.
+ *
+ * @example
+ * ```ts
+ * app.delete('/orders/:id', requireGroups('5b2d6c1e-8f3a-4e7b-9c0d-1a2b3c4d5e6f', { getGraphToken }), deleteOrder);
+ * ```
+ */
+export function requireGroups(
+  groups: string | readonly string[],
+  options: RequireGroupsOptions,
+): RequestHandler {
+  return guard(createGroupsCheck(groups, options));
 }

@@ -15,16 +15,22 @@ export type {
   EntraPrincipal,
   EntraValidator,
   EntraValidatorOptions,
+  GraphTokenProvider,
+  GroupsCheck,
+  GroupsOptions,
   MatchOptions,
   OpenApiOAuth2Scheme,
   PrincipalCheck,
+  RequireGroupsOptions,
   ScopeOrRoleRequirement,
 } from '@org/entra-core';
 // Re-exported so an app needs one import: to share a validator, check a principal inside a handler
-// (the create*Check helpers; the guards below have the core's require* names), require a step-up,
+// (the create*Check helpers; the guards below have the core's require* names), read or require
+// group membership (resolveGroups, createGroupsCheck; requireGroups below is the guard), require a step-up,
 // render errors itself, or describe its security in OpenAPI.
 export {
   createEntraValidator,
+  createGroupsCheck,
   createRoleCheck,
   createScopeCheck,
   createScopeOrRoleCheck,
@@ -36,11 +42,13 @@ export {
   isEntraAuthError,
   isEntraValidator,
   requireAuthContext,
+  resolveGroups,
 } from '@org/entra-core';
 export type { CorsPreflightMode } from '@org/entra-core/adapter';
 export {
   requireAppOnly,
   requireDelegated,
+  requireGroups,
   requireRoles,
   requireScopeOrRole,
   requireScopes,

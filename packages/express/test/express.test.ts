@@ -215,6 +215,7 @@ it('exports exactly its public API', () => {
       "EntraAuthError",
       "EntraConfigError",
       "createEntraValidator",
+      "createGroupsCheck",
       "createRoleCheck",
       "createScopeCheck",
       "createScopeOrRoleCheck",
@@ -228,9 +229,11 @@ it('exports exactly its public API', () => {
       "requireAppOnly",
       "requireAuthContext",
       "requireDelegated",
+      "requireGroups",
       "requireRoles",
       "requireScopeOrRole",
       "requireScopes",
+      "resolveGroups",
     ]
   `);
 });

@@ -1,22 +1,25 @@
 import {
   requireAppOnly as appOnly,
+  createGroupsCheck,
   createRoleCheck,
   createScopeCheck,
   createScopeOrRoleCheck,
   requireDelegated as delegated,
+  type GroupsCheck,
   type MatchOptions,
   type PrincipalCheck,
+  type RequireGroupsOptions,
   type ScopeOrRoleRequirement,
 } from '@org/entra-core';
 import { ENTRA_AUTH_STATE, runGuard } from '@org/entra-core/adapter';
 import type { FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
 import { fail } from './respond.js';
 
-function guard(check: PrincipalCheck): preHandlerAsyncHookHandler {
+function guard(check: PrincipalCheck | GroupsCheck): preHandlerAsyncHookHandler {
   return async (request: FastifyRequest, reply: FastifyReply) => {
     const state = request[ENTRA_AUTH_STATE];
     try {
-      runGuard(state, check);
+      await runGuard(state, check);
     } catch (error) {
       return fail(error, state, reply);
     }
@@ -91,4 +94,22 @@ export function requireAppOnly(): preHandlerAsyncHookHandler {
  */
 export function requireDelegated(): preHandlerAsyncHookHandler {
   return guard(delegated);
+}
+
+/**
+ * Requires membership of Entra ID security groups (all, or any with `{ match: 'any' }`), read from the
+ * token's `groups` claim or, for a user in too many groups (the overage), from Microsoft Graph with
+ * `options.getGraphToken` (cached per user for `cacheSeconds`). Refuses with 403 `insufficient_role`;
+ * when Graph cannot be asked, 503 `groups_unavailable`. Options are checked now.
+ *
+ * @example
+ * ```ts
+ * app.delete('/orders/:id', { preHandler: requireGroups('5b2d6c1e-8f3a-4e7b-9c0d-1a2b3c4d5e6f', { getGraphToken }) }, deleteOrder);
+ * ```
+ */
+export function requireGroups(
+  groups: string | readonly string[],
+  options: RequireGroupsOptions,
+): preHandlerAsyncHookHandler {
+  return guard(createGroupsCheck(groups, options));
 }

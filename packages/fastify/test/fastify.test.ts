@@ -192,6 +192,7 @@ it('exports exactly its public API', () => {
       "EntraAuthError",
       "EntraConfigError",
       "createEntraValidator",
+      "createGroupsCheck",
       "createRoleCheck",
       "createScopeCheck",
       "createScopeOrRoleCheck",
@@ -204,9 +205,11 @@ it('exports exactly its public API', () => {
       "requireAppOnly",
       "requireAuthContext",
       "requireDelegated",
+      "requireGroups",
       "requireRoles",
       "requireScopeOrRole",
       "requireScopes",
+      "resolveGroups",
     ]
   `);
 });

@@ -1,22 +1,25 @@
 import {
   requireAppOnly as appOnly,
+  createGroupsCheck,
   createRoleCheck,
   createScopeCheck,
   createScopeOrRoleCheck,
   requireDelegated as delegated,
+  type GroupsCheck,
   type MatchOptions,
   type PrincipalCheck,
+  type RequireGroupsOptions,
   type ScopeOrRoleRequirement,
 } from '@org/entra-core';
 import { ENTRA_AUTH_STATE, runGuard } from '@org/entra-core/adapter';
 import type { Context, Middleware, Next } from 'koa';
 import { fail } from './respond.js';
 
-function guard(check: PrincipalCheck): Middleware {
+function guard(check: PrincipalCheck | GroupsCheck): Middleware {
   return async (ctx: Context, next: Next): Promise<void> => {
     const state = ctx.state[ENTRA_AUTH_STATE];
     try {
-      runGuard(state, check);
+      await runGuard(state, check);
     } catch (error) {
       fail(error, state, ctx);
       return;
@@ -86,4 +89,19 @@ export function requireAppOnly(): Middleware {
  */
 export function requireDelegated(): Middleware {
   return guard(delegated);
+}
+
+/**
+ * Requires membership of Entra ID security groups (all, or any with `{ match: 'any' }`), read from the
+ * token's `groups` claim or, for a user in too many groups (the overage), from Microsoft Graph with
+ * `options.getGraphToken` (cached per user for `cacheSeconds`). Refuses with 403 `insufficient_role`;
+ * when Graph cannot be asked, 503 `groups_unavailable`. Options are checked now.
+ *
+ * @example
+ * ```ts
+ * router.delete('/orders/:id', requireGroups('5b2d6c1e-8f3a-4e7b-9c0d-1a2b3c4d5e6f', { getGraphToken }), deleteOrder);
+ * ```
+ */
+export function requireGroups(groups: string | readonly string[], options: RequireGroupsOptions): Middleware {
+  return guard(createGroupsCheck(groups, options));
 }

@@ -183,6 +183,7 @@ it('exports exactly its public API', () => {
       "EntraAuthError",
       "EntraConfigError",
       "createEntraValidator",
+      "createGroupsCheck",
       "createRoleCheck",
       "createScopeCheck",
       "createScopeOrRoleCheck",
@@ -195,9 +196,11 @@ it('exports exactly its public API', () => {
       "requireAppOnly",
       "requireAuthContext",
       "requireDelegated",
+      "requireGroups",
       "requireRoles",
       "requireScopeOrRole",
       "requireScopes",
+      "resolveGroups",
     ]
   `);
 });

@@ -324,8 +324,9 @@ describe('beyond the table', () => {
     };
     for (const [name, shape] of shapes) {
       const ratio = timeRatio(run, shape(10_000), shape(100_000));
-      // Linear: about 10. Quadratic would be about 100.
-      expect(ratio, `${name}: ${ratio.toFixed(1)}x for 10x the input`).toBeLessThan(35);
+      // Linear: about 10. Quadratic would be about 100; the bound sits halfway, in ratio, so that a
+      // machine busy with other work (which only ever adds time) cannot fail a linear parser.
+      expect(ratio, `${name}: ${ratio.toFixed(1)}x for 10x the input`).toBeLessThan(50);
     }
     validator.close();
   });

@@ -421,11 +421,12 @@ describe('Authorization values', () => {
         (prefix, unit, suffix) => {
           const make = (n: number) => `${prefix}${unit.repeat(Math.ceil(n / unit.length))}${suffix}`;
           const ratio = timeRatio(run, make(10_000), make(100_000), 5);
-          // Linear: about 10. Quadratic would be about 100.
+          // Linear: about 10. Quadratic would be about 100; the bound sits halfway, in ratio, so that
+          // a machine busy with other work (which only ever adds time) cannot fail a linear parser.
           expect(
             ratio,
             `${JSON.stringify(prefix)} + ${JSON.stringify(unit)}: ${ratio.toFixed(1)}x`,
-          ).toBeLessThan(35);
+          ).toBeLessThan(50);
         },
       ),
       settings(25),

@@ -29,7 +29,7 @@
  */
 import type { PrincipalCheck } from './authorize.js';
 import { EntraAuthError, EntraConfigError, isEntraAuthError } from './errors.js';
-import type { GroupsCheck } from './groups.js';
+import type { GroupsCheck } from './groups/index.js';
 import type { EntraValidatorOptions } from './options.js';
 import type { EntraPrincipal } from './principal.js';
 import { createEntraValidator, type EntraValidator, isEntraValidator } from './validator.js';

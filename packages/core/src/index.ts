@@ -45,8 +45,8 @@ export type {
   GroupsCheck,
   GroupsOptions,
   RequireGroupsOptions,
-} from './groups.js';
-export { createGroupsCheck, requireGroups, resolveGroups } from './groups.js';
+} from './groups/index.js';
+export { createGroupsCheck, requireGroups, resolveGroups } from './groups/index.js';
 export { CONSUMERS_TENANT_ID, isGuid } from './ids.js';
 export type { DecodedToken, TokenKind } from './inspect.js';
 export { classifyToken, decodeTokenUnverified } from './inspect.js';

@@ -46,7 +46,8 @@ function parseJson(bytes: Uint8Array): Outcome {
   return { ok: true, json };
 }
 
-async function readCapped(response: Response, max: number): Promise<Uint8Array | 'too_large'> {
+/** A response body within `max` bytes (declared or read), or `too_large`: reading stops at the cap. */
+export async function readCapped(response: Response, max: number): Promise<Uint8Array | 'too_large'> {
   const declared = Number(response.headers.get('content-length'));
   if (Number.isFinite(declared) && declared > max) {
     await response.body?.cancel().catch(() => undefined);

@@ -14,8 +14,8 @@ import {
   isEntraAuthError,
   requireGroups,
   resolveGroups,
-} from '../src/index.js';
-import { errorOf, OTHER_TENANT, useMockEntra } from './helpers.js';
+} from '../../src/index.js';
+import { errorOf, OTHER_TENANT, useMockEntra } from '../helpers.js';
 
 const { entra, clock } = useMockEntra();
 const GRAPH_TOKEN = 'eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9.graph-token-for-tests.signature';

@@ -30,7 +30,16 @@ export interface RouteSpec {
    * `EntraAuthError` thrown must be answered like a guard's.
    */
   readonly inHandler?: { readonly roles: readonly string[]; readonly authContext: string };
+  /**
+   * The adapter's group guard, `requireGroups(ids, config.groups[graph])` (in fetch, the handler's
+   * `createGroupsCheck`), with a Microsoft Graph look-alike that answers (`up`) or is unreachable (`down`).
+   */
+  readonly groups?: { readonly ids: readonly string[]; readonly graph: 'up' | 'down' };
 }
+
+/** The group the group routes require, and the overage user the Graph look-alike knows in it. */
+export const GROUP = '5b2d6c1e-8f3a-4e7b-9c0d-1a2b3c4d5e6f';
+export const OVERAGE_MEMBER = '8a1f3c5e-7b9d-4e2f-a6c8-0d1e2f3a4b5c';
 
 export const ROUTES: readonly RouteSpec[] = [
   { path: '/me' },
@@ -43,6 +52,8 @@ export const ROUTES: readonly RouteSpec[] = [
   { path: '/optional-orders', optional: true, scopes: ['Orders.Read'] },
   { path: '/no-auth-guard', auth: 'none', scopes: ['Orders.Read'] },
   { path: '/in-handler', inHandler: { roles: ['Orders.Admin'], authContext: 'c1' } },
+  { path: '/group', groups: { ids: [GROUP], graph: 'up' } },
+  { path: '/group-graph-down', groups: { ids: [GROUP], graph: 'down' } },
 ];
 
 /** What a route answers about its caller. */

@@ -4,13 +4,13 @@
  * checked against the table, and finally compared across targets: status, challenge, cache and retry
  * headers and body must be equal.
  */
-import type { EntraValidatorOptions } from '@org/entra-core';
+import type { EntraValidatorOptions, RequireGroupsOptions } from '@org/entra-core';
 import type { CorsPreflightMode } from '@org/entra-core/adapter';
-import { createMockEntra, type MockEntra } from '@org/entra-testing';
+import { createMockEntra, createMockGraph, type MockEntra, type MockGraph } from '@org/entra-testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { check, parse } from './check.js';
 import type { StartedApp } from './http.js';
-import { ROUTES } from './routes.js';
+import { GROUP, OVERAGE_MEMBER, ROUTES } from './routes.js';
 import { type AppKind, SCENARIOS, type Scenario } from './scenarios.js';
 
 /**
@@ -20,6 +20,8 @@ import { type AppKind, SCENARIOS, type Scenario } from './scenarios.js';
 export interface AppConfig {
   readonly auth: EntraValidatorOptions;
   readonly corsPreflight: CorsPreflightMode | undefined;
+  /** Options of the group routes' checks: a Graph look-alike that answers, and one that is down. */
+  readonly groups: Readonly<Record<'up' | 'down', RequireGroupsOptions>>;
 }
 
 /** `{ corsPreflight }` when the config names a mode, `{}` otherwise (so the default is what runs). */
@@ -55,17 +57,30 @@ interface Observed {
 export function describeConformance(targets: readonly ConformanceTarget[]): void {
   let entra: MockEntra | undefined;
   let down: MockEntra | undefined;
+  let graph: MockGraph | undefined;
+  let graphDown: MockGraph | undefined;
+  let groups: AppConfig['groups'] | undefined;
   const requests = new Map<Scenario, Record<string, string | readonly string[]>>();
   const observed = new Map<Scenario, Map<string, Observed>>();
 
   beforeAll(async () => {
-    [entra, down] = await Promise.all([createMockEntra(), createMockEntra()]);
+    [entra, down, graph, graphDown] = await Promise.all([
+      createMockEntra(),
+      createMockEntra(),
+      createMockGraph({ groups: { [OVERAGE_MEMBER]: [GROUP] } }),
+      createMockGraph(),
+    ]);
     down.setFault('down');
+    graphDown.setFault('down');
+    groups = {
+      up: { getGraphToken: () => 'graph-token', graphUrl: graph.url },
+      down: { getGraphToken: () => 'graph-token', graphUrl: graphDown.url, timeoutMs: 2000 },
+    };
     // One request per scenario, sent to every target: the same token everywhere.
     for (const s of SCENARIOS) requests.set(s, s.headers?.(s.app === 'keysDown' ? down : entra) ?? {});
   });
   afterAll(async () => {
-    await Promise.all([entra?.close(), down?.close()]);
+    await Promise.all([entra?.close(), down?.close(), graph?.close(), graphDown?.close()]);
   });
 
   for (const target of targets) {
@@ -75,7 +90,10 @@ export function describeConformance(targets: readonly ConformanceTarget[]): void
         for (const kind of Object.keys(PREFLIGHT_MODES) as AppKind[]) {
           const kit = kind === 'keysDown' ? down! : entra!;
           const corsPreflight = PREFLIGHT_MODES[kind];
-          apps.set(kind, await target.start({ auth: kit.validatorOptions(), corsPreflight }));
+          apps.set(
+            kind,
+            await target.start({ auth: kit.validatorOptions(), corsPreflight, groups: groups! }),
+          );
         }
       });
       afterAll(async () => {

@@ -1,6 +1,7 @@
 /** The whole scenario table every adapter runs. */
 import type { Scenario } from './scenario.js';
 import { ANONYMOUS_SCENARIOS } from './scenarios-anonymous.js';
+import { GROUP_SCENARIOS } from './scenarios-groups.js';
 import { GUARD_SCENARIOS } from './scenarios-guards.js';
 import { HANDLER_SCENARIOS } from './scenarios-handler.js';
 import { HEADER_SCENARIOS } from './scenarios-header.js';
@@ -13,6 +14,7 @@ export const SCENARIOS: readonly Scenario[] = [
   ...HEADER_SCENARIOS,
   ...TOKEN_SCENARIOS,
   ...GUARD_SCENARIOS,
+  ...GROUP_SCENARIOS,
   ...HANDLER_SCENARIOS,
   ...ANONYMOUS_SCENARIOS,
 ];

@@ -8,7 +8,7 @@
  */
 
 import type { EntraValidatorOptions } from '@org/entra-core';
-import { createMockEntra, type MockEntra } from '@org/entra-testing';
+import { createMockEntra, createMockGraph, type MockEntra, type MockGraph } from '@org/entra-testing';
 import express5 from 'express';
 import express4 from 'express4';
 import fastify5 from 'fastify';
@@ -141,22 +141,34 @@ function observe(res: TestResponse): Observed {
 }
 
 let kit: MockEntra;
+let graphs: MockGraph[] = [];
 let requests: TestRequest[] = [];
 const apps = new Map<string, StartedApp>();
 
 beforeAll(async () => {
   kit = await createMockEntra();
+  graphs = await Promise.all([createMockGraph(), createMockGraph()]);
+  const [graph, graphDown] = graphs as [MockGraph, MockGraph];
+  graphDown.setFault('down');
+  const groups = {
+    up: { getGraphToken: () => 'graph-token', graphUrl: graph.url },
+    down: { getGraphToken: () => 'graph-token', graphUrl: graphDown.url },
+  };
   requests = generate(kit, random(FC_SEED));
   for (const target of TARGETS) {
     apps.set(
       target.name,
-      await target.start({ auth: kit.validatorOptions() as EntraValidatorOptions, corsPreflight: undefined }),
+      await target.start({
+        auth: kit.validatorOptions() as EntraValidatorOptions,
+        corsPreflight: undefined,
+        groups,
+      }),
     );
   }
 });
 afterAll(async () => {
   await Promise.all([...apps.values()].map((app) => app.close()));
-  await kit?.close();
+  await Promise.all([kit?.close(), ...graphs.map((g) => g.close())]);
 });
 
 describe(`every adapter answers generated requests alike (FC_SEED=${FC_SEED})`, () => {

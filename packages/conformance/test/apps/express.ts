@@ -6,6 +6,7 @@ import {
   requireAppOnly,
   requireAuthContext,
   requireDelegated,
+  requireGroups,
   requireRoles,
   requireScopeOrRole,
   requireScopes,
@@ -13,6 +14,7 @@ import {
 import type express from 'express';
 import type { RequestHandler } from 'express';
 import {
+  type AppConfig,
   answer,
   type ConformanceTarget,
   listening,
@@ -21,7 +23,8 @@ import {
   type RouteSpec,
 } from '../../src/index.js';
 
-function guards(route: RouteSpec): RequestHandler[] {
+function guards(route: RouteSpec, config: AppConfig): RequestHandler[] {
+  if (route.groups) return [requireGroups(route.groups.ids, config.groups[route.groups.graph])];
   if (route.scopes) return [requireScopes(route.scopes)];
   if (route.roles) return [requireRoles(route.roles)];
   if (route.scopeOrRole) return [requireScopeOrRole(route.scopeOrRole)];
@@ -46,7 +49,7 @@ export function expressTarget(name: string, createApp: typeof express): Conforma
       const optional = entraAuth(required.validator, { ...preflightOption(config), optional: true });
       for (const route of ROUTES) {
         const auth = route.auth === 'none' ? [] : [route.optional ? optional : required];
-        app.all(route.path, ...auth, ...guards(route), (req, res) => {
+        app.all(route.path, ...auth, ...guards(route, config), (req, res) => {
           checkInHandler(route, req.auth);
           const a = answer(req.auth);
           res.status(a.status).json(a.body);

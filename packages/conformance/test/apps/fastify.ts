@@ -6,6 +6,7 @@ import {
   requireAppOnly,
   requireAuthContext,
   requireDelegated,
+  requireGroups,
   requireRoles,
   requireScopeOrRole,
   requireScopes,
@@ -13,6 +14,7 @@ import {
 import type fastify from 'fastify';
 import type { FastifyInstance, preHandlerAsyncHookHandler } from 'fastify';
 import {
+  type AppConfig,
   answer,
   type ConformanceTarget,
   overHttp,
@@ -21,7 +23,8 @@ import {
   type RouteSpec,
 } from '../../src/index.js';
 
-function guards(route: RouteSpec): preHandlerAsyncHookHandler[] {
+function guards(route: RouteSpec, config: AppConfig): preHandlerAsyncHookHandler[] {
+  if (route.groups) return [requireGroups(route.groups.ids, config.groups[route.groups.graph])];
   if (route.scopes) return [requireScopes(route.scopes)];
   if (route.roles) return [requireRoles(route.roles)];
   if (route.scopeOrRole) return [requireScopeOrRole(route.scopeOrRole)];
@@ -36,12 +39,12 @@ function checkInHandler(route: RouteSpec, principal: EntraPrincipal | undefined)
   requireAuthContext(principal, route.inHandler.authContext);
 }
 
-function routes(scope: FastifyInstance, which: (route: RouteSpec) => boolean): void {
+function routes(scope: FastifyInstance, config: AppConfig, which: (route: RouteSpec) => boolean): void {
   for (const route of ROUTES.filter(which)) {
     scope.route({
       method: ['GET', 'OPTIONS'],
       url: route.path,
-      preHandler: guards(route),
+      preHandler: guards(route, config),
       handler: async (request) => {
         checkInHandler(route, request.auth);
         return answer(request.auth).body;
@@ -64,13 +67,13 @@ export function fastifyTarget(name: string, createApp: typeof fastify): Conforma
       await app.register(async (scope) => {
         await scope.register(entraAuth, { ...config.auth, ...preflightOption(config) });
         shared = scope.entra;
-        routes(scope, (r) => r.auth !== 'none' && !r.optional);
+        routes(scope, config, (r) => r.auth !== 'none' && !r.optional);
       });
       await app.register(async (scope) => {
         await scope.register(entraAuth, { validator: shared!, ...preflightOption(config), optional: true });
-        routes(scope, (r) => r.auth !== 'none' && r.optional === true);
+        routes(scope, config, (r) => r.auth !== 'none' && r.optional === true);
       });
-      routes(app, (r) => r.auth === 'none');
+      routes(app, config, (r) => r.auth === 'none');
       const url = await app.listen({ port: 0, host: '127.0.0.1' });
       return overHttp(url, () => app.close());
     },

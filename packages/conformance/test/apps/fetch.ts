@@ -1,4 +1,5 @@
 import { serve } from '@hono/node-server';
+import { createGroupsCheck } from '@org/entra-core';
 import {
   type CorsPreflightMode,
   createEntraValidator,
@@ -17,6 +18,7 @@ import {
 } from '@org/entra-fetch';
 import { Hono } from 'hono';
 import {
+  type AppConfig,
   answer,
   type ConformanceTarget,
   inProcess,
@@ -43,17 +45,24 @@ function checkInHandler(route: RouteSpec, principal: EntraPrincipal | undefined)
   }
 }
 
-const respond = (route: RouteSpec, principal: EntraPrincipal | undefined): Response => {
+const respond = async (
+  route: RouteSpec,
+  principal: EntraPrincipal | undefined,
+  groups: AppConfig['groups'],
+): Promise<Response> => {
   checkInHandler(route, principal);
+  // No guard middleware in fetch: the group check runs in the handler, and its refusal is answered
+  // by the wrapper like its own.
+  if (route.groups) await createGroupsCheck(route.groups.ids, groups[route.groups.graph])(principal);
   return Response.json(answer(principal).body);
 };
 
 /** No authentication before the check: a plain handler, refusing as a guard without a principal does. */
 const unauthenticated =
-  (route: RouteSpec): Handler =>
+  (route: RouteSpec, groups: AppConfig['groups']): Handler =>
   async () => {
     try {
-      return respond(route, undefined);
+      return await respond(route, undefined, groups);
     } catch (error) {
       if (isEntraAuthError(error)) return toErrorResponse(error);
       throw error;
@@ -64,18 +73,19 @@ const unauthenticated =
 function handlers(
   auth: EntraValidatorOptions | EntraValidator,
   corsPreflight: CorsPreflightMode | undefined,
+  groups: AppConfig['groups'],
 ): { routes: Map<string, Handler>; validator: () => EntraValidator | undefined } {
   const map = new Map<string, Handler>();
   let shared = auth;
   let validator: EntraValidator | undefined;
   for (const route of ROUTES) {
     if (route.auth === 'none') {
-      map.set(route.path, unauthenticated(route));
+      map.set(route.path, unauthenticated(route, groups));
       continue;
     }
     const wrapped: EntraProtectedHandler<[]> = withEntraAuth(
       shared,
-      (_request, principal: EntraPrincipal | undefined) => respond(route, principal),
+      (_request, principal: EntraPrincipal | undefined) => respond(route, principal, groups),
       {
         ...(corsPreflight === undefined ? {} : { corsPreflight }),
         optional: route.optional,
@@ -95,9 +105,9 @@ const notFound = async (_request: Request): Promise<Response> => new Response('n
 /** Plain fetch handlers, given real Web `Request`s in process, sharing a validator the test creates. */
 export const fetchTarget: ConformanceTarget = {
   name: 'fetch (Request in process)',
-  async start({ auth, corsPreflight }) {
+  async start({ auth, corsPreflight, groups }) {
     const validator = createEntraValidator(auth);
-    const { routes } = handlers(validator, corsPreflight);
+    const { routes } = handlers(validator, corsPreflight, groups);
     const app = (request: Request) => (routes.get(new URL(request.url).pathname) ?? notFound)(request);
     return inProcess(app, async () => validator.close());
   },
@@ -106,9 +116,9 @@ export const fetchTarget: ConformanceTarget = {
 /** The same handlers in Hono (`c.req.raw` is the Web Request), served by @hono/node-server. */
 export const honoTarget: ConformanceTarget = {
   name: 'hono (node-server)',
-  async start({ auth, corsPreflight }) {
+  async start({ auth, corsPreflight, groups }) {
     const app = new Hono();
-    const { routes, validator } = handlers(auth, corsPreflight);
+    const { routes, validator } = handlers(auth, corsPreflight, groups);
     for (const [path, handler] of routes) app.all(path, (c) => handler(c.req.raw));
     const { server, port } = await new Promise<{ server: ReturnType<typeof serve>; port: number }>(
       (resolve) => {

@@ -5,6 +5,7 @@ import {
   requireAppOnly,
   requireAuthContext,
   requireDelegated,
+  requireGroups,
   requireRoles,
   requireScopeOrRole,
   requireScopes,
@@ -12,6 +13,7 @@ import {
 import type Koa from 'koa';
 import type { Middleware } from 'koa';
 import {
+  type AppConfig,
   answer,
   type ConformanceTarget,
   listening,
@@ -20,7 +22,8 @@ import {
   type RouteSpec,
 } from '../../src/index.js';
 
-function guards(route: RouteSpec): Middleware[] {
+function guards(route: RouteSpec, config: AppConfig): Middleware[] {
+  if (route.groups) return [requireGroups(route.groups.ids, config.groups[route.groups.graph])];
   if (route.scopes) return [requireScopes(route.scopes)];
   if (route.roles) return [requireRoles(route.roles)];
   if (route.scopeOrRole) return [requireScopeOrRole(route.scopeOrRole)];
@@ -55,7 +58,7 @@ export function koaTarget(name: string, KoaClass: typeof Koa): ConformanceTarget
       const chains = new Map(
         ROUTES.map((route) => {
           const auth = route.auth === 'none' ? [] : [route.optional ? optional : required];
-          return [route.path, [...auth, ...guards(route), handler(route)]];
+          return [route.path, [...auth, ...guards(route, config), handler(route)]];
         }),
       );
       app.use(async (ctx, next) => {

@@ -1,6 +1,7 @@
 /**
  * docs/BENCHMARKS.md: the targets table, the machine and versions, then a section a phase.
  */
+import type { Baseline } from './baseline.js';
 import { escapeMd, fixed, pct, table } from './format.js';
 import {
   coldSection,
@@ -37,7 +38,8 @@ function busyNote(all: AllResults): string | undefined {
   );
 }
 
-export function markdown(all: AllResults): string {
+/** The page; `before` is the earlier run the HTTP rows are compared with (bench/baseline.json). */
+export function markdown(all: AllResults, before?: Baseline): string {
   const out: string[] = [];
   out.push(
     '# Benchmarks',
@@ -57,14 +59,17 @@ export function markdown(all: AllResults): string {
     );
   }
   out.push('', '![Benchmark summary](benchmarks.svg)');
-  const rows = targets(all);
+  const rows = targets(all, before);
   out.push(
     '',
-    '## The targets of issue 6',
+    '## Targets',
+    '',
+    'This round\'s targets first (issues 11, 12 and 16, and the key store of DESIGN.md\'s "Operating it"), then the ' +
+      'standing targets of issue 6. Every figure is the median over the rounds of a ratio taken within a round.',
     '',
     table(
-      ['target', 'measured (median)', 'verdict'],
-      rows.map((r) => [escapeMd(r.target), escapeMd(r.measured), escapeMd(verdictCell(r.verdict))]),
+      ['issue', 'target', 'measured (median)', 'verdict'],
+      rows.map((r) => [r.issue, escapeMd(r.target), escapeMd(r.measured), escapeMd(verdictCell(r.verdict))]),
     ),
   );
   const m = all.machine;
@@ -117,7 +122,7 @@ export function markdown(all: AllResults): string {
     '`pnpm bench` builds the packages (turbo), builds the bench (tsup, one file per source), then runs ' +
       '`bench/dist/run-all.js`. Phases: micro, http, keys, coldstart, memory, profile; `BENCH_ONLY=micro,http` runs ' +
       'some and keeps the others from the last run. Knobs: `BENCH_TOKENS` (distinct pool, default 12000: keep it above ' +
-      'twice the 5000-entry cache), `BENCH_MICRO_ROUNDS`, `BENCH_MICRO_BATCH_MS`, `BENCH_HTTP_SECONDS`, `BENCH_HTTP_RUNS`, ' +
+      'the 5000-entry cache), `BENCH_MICRO_ROUNDS`, `BENCH_MICRO_BATCH_MS`, `BENCH_HTTP_SECONDS`, `BENCH_HTTP_RUNS`, ' +
       '`BENCH_HTTP_WARMUP_SECONDS`, `BENCH_HTTP_CONNECTIONS`, `BENCH_HTTP_FRAMEWORKS`, `BENCH_COLD_SAMPLES`, ' +
       '`BENCH_MEMORY_VERIFICATIONS`, `BENCH_KEYS_MAX_WAIT_MS`, `BENCH_PROFILE_SECONDS`; `BENCH_SKIP_BUILD=1` skips the ' +
       'builds. `node bench/dist/report.js` rewrites this page from the last results. Nothing in `pnpm test` asserts a time.',

@@ -15,6 +15,8 @@ export interface MicroView {
   get(id: string): MicroCaseResult | undefined;
   /** Ratio a/b of the primary metric, paired by round. */
   ratio(a: string, b: string): Summary | undefined;
+  /** (a - b) / of, of the primary metric, paired by round: what a adds to b, in units of `of`. */
+  added(a: string, b: string, of: string): Summary | undefined;
 }
 
 export function microView(r: MicroResult): MicroView {
@@ -26,6 +28,16 @@ export function microView(r: MicroResult): MicroView {
       const x = byId.get(a);
       const y = byId.get(b);
       return x && y ? paired(x[METRIC], y[METRIC]) : undefined;
+    },
+    added(a, b, of) {
+      const x = byId.get(a)?.[METRIC];
+      const y = byId.get(b)?.[METRIC];
+      const z = byId.get(of)?.[METRIC];
+      if (!x || !y || !z) return undefined;
+      const n = Math.min(x.length, y.length, z.length);
+      return summarize(
+        Array.from({ length: n }, (_, i) => ((x[i] as number) - (y[i] as number)) / (z[i] as number)),
+      );
     },
   };
 }

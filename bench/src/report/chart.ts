@@ -37,9 +37,11 @@ export function chart(all: AllResults, before?: Baseline): string {
   const rowsOfTargets = targets(all, before);
   const met = rowsOfTargets.filter((t) => t.verdict.met === true).length;
   const missed = rowsOfTargets.filter((t) => t.verdict.met === false).map((t) => t.target);
+  const unmeasured = rowsOfTargets.filter((t) => t.verdict.met === undefined).length;
+  const tally = `${met} of ${rowsOfTargets.length} met${unmeasured > 0 ? `, ${unmeasured} not measured` : ''}`;
   parts.push(
     `<text x="20" y="28" font-size="20" font-weight="bold" fill="${missed.length === 0 ? '#2e7d32' : COLORS.target}">${esc(
-      `Targets: ${met} of ${rowsOfTargets.length} met`,
+      `Targets: ${tally}`,
     )}</text>`,
   );
   y = 40;
@@ -196,7 +198,7 @@ export function chart(all: AllResults, before?: Baseline): string {
   const height = legendY + 30;
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="Helvetica, Arial, sans-serif">`,
-    `<title>${esc(`Benchmarks of @org/entra-*: ${rowsOfTargets.filter((t) => t.verdict.met === true).length} of ${rowsOfTargets.length} targets met`)}</title>`,
+    `<title>${esc(`Benchmarks of @org/entra-*: targets ${tally}`)}</title>`,
     `<rect width="${width}" height="${height}" fill="#ffffff"/>`,
     ...parts,
     '</svg>',

@@ -35,6 +35,11 @@ export const FLOOR_CEILING = 1.15;
 /** What telemetry may add to a verification (issue 16). */
 export const TELEMETRY_CEILING = 0.05;
 
+/** A share added (or saved, when negative), with its sign. */
+function signed(x: number): string {
+  return x >= 0 ? `+${pct(x)}` : pct(x);
+}
+
 function notMeasured(target: string, why: string): Row {
   return { target, measured: '–', verdict: { met: undefined, text: why } };
 }
@@ -191,7 +196,7 @@ function telemetry(all: AllResults): Row[] {
   return [
     {
       target: warmTarget,
-      measured: `+${pct(warm.median)} (IQR ${pct(warm.q1)}–${pct(warm.q3)}), about ${addedUs(warm)} per verification`,
+      measured: `${signed(warm.median)} (IQR ${pct(warm.q1)}–${pct(warm.q3)}), about ${addedUs(warm)} per verification`,
       verdict: idle
         ? { met: false, text: idleText }
         : {
@@ -201,7 +206,7 @@ function telemetry(all: AllResults): Row[] {
     },
     {
       target: hitTarget,
-      measured: `+${pct(hit.median)} of a warm verification (about ${addedUs(hit)}); ${pct(ofHit?.median ?? Number.NaN)} of the hit itself`,
+      measured: `${signed(hit.median)} of a warm verification (about ${addedUs(hit)}); ${signed(ofHit?.median ?? Number.NaN)} of the hit itself`,
       verdict: idle
         ? { met: false, text: idleText }
         : {

@@ -9,7 +9,7 @@ const bench = join(dirname(fileURLToPath(import.meta.url)), '..');
 const root = join(bench, '..');
 const env = { ...process.env, TURBO_TELEMETRY_DISABLED: '1', DO_NOT_TRACK: '1' };
 // The packages the bench imports, in dependency order (core first).
-const PACKAGES = ['core', 'testing', 'express', 'koa', 'fastify', 'fetch'];
+const PACKAGES = ['core', 'testing', 'express', 'koa', 'fastify', 'fetch', 'otel'];
 
 function run(cmd, args, cwd = root) {
   console.error(`> ${cmd} ${args.join(' ')}`);

@@ -11,9 +11,8 @@
  */
 
 import * as core from '@org/entra-core';
-import { EntraAuthError, isEntraAuthError } from '@org/entra-core';
+import { isEntraAuthError } from '@org/entra-core';
 import { createMockEntra, type MockEntra } from '@org/entra-testing';
-import { createRemoteJWKSet, jwtVerify } from 'jose';
 import { envNumber, isMain, log, runMain, sleep, writeJson } from './lib/cli.js';
 import { type KitInfo, kitInfo, mint, validatorOptions } from './lib/kit.js';
 import {
@@ -21,8 +20,10 @@ import {
   type ContenderId,
   createContender,
   fetchJwks,
+  joseRemote,
   jsonwebtoken,
   oauth2Bearer,
+  ours,
   settle,
   settleWithin,
 } from './lib/peers.js';
@@ -219,34 +220,22 @@ async function newKeyProbe(entra: MockEntra, kit: KitInfo, options: KeysOptions)
 
 /** Contenders whose key cache runs out after `ageMs`, so the probe does not wait an hour. */
 function shortLived(kit: KitInfo, jwks: { keys: Record<string, unknown>[] }, ageMs: number) {
-  const oursValidator = core.createEntraValidator(
-    validatorOptions(kit, { tokenCache: false, jwks: { refreshIntervalSeconds: ageMs / 1000 } }),
-  );
-  const jose = createRemoteJWKSet(new URL(kit.jwksUri), { cacheMaxAge: ageMs });
   const cacheMaxAge = `cacheMaxAge: ${ageMs}`;
   return [
     {
       cacheSetting: `jwks.refreshIntervalSeconds: ${ageMs / 1000} (maxStaleSeconds: default 86400)`,
-      contender: {
-        id: 'ours',
-        label: '@org/entra-core',
-        verify: (t: string) => oursValidator.verify(t),
-        close: () => oursValidator.close(),
-      } as Contender,
+      contender: ours(
+        'ours',
+        '@org/entra-core',
+        core,
+        validatorOptions(kit, { tokenCache: false, jwks: { refreshIntervalSeconds: ageMs / 1000 } }),
+      ),
     },
     {
       cacheSetting: 'no expiry (keys are kept until a kid is missing)',
       contender: createContender('aws-jwt-verify-remote', { kit, jwks }),
     },
-    {
-      cacheSetting: cacheMaxAge,
-      contender: {
-        id: 'jose-remote',
-        label: 'jose jwtVerify (createRemoteJWKSet)',
-        verify: (t: string) =>
-          jwtVerify(t, jose, { issuer: kit.issuer, audience: kit.clientId, algorithms: ['RS256'] }),
-      } as Contender,
-    },
+    { cacheSetting: cacheMaxAge, contender: joseRemote(kit, { cacheMaxAge: ageMs }) },
     {
       cacheSetting: cacheMaxAge,
       contender: oauth2Bearer('oauth2-jwt-bearer', kit, { cacheMaxAge: ageMs }),
@@ -314,7 +303,7 @@ async function pastMaxStaleProbe(
     await validator.verify(entra.createToken());
     return { code: undefined, status: 200 };
   } catch (error) {
-    return error instanceof EntraAuthError || isEntraAuthError(error)
+    return isEntraAuthError(error)
       ? { code: error.code, status: error.status }
       : { code: String(error), status: undefined };
   } finally {

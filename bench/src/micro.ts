@@ -12,7 +12,9 @@
  * ratios "from the same run" need the contenders interleaved, and sync and async verifiers need the
  * same loop (await only when a promise comes back).
  */
+import type { EntraValidator } from '@org/entra-core';
 import { envNumber, isMain, log, runMain, writeJson } from './lib/cli.js';
+import { EDGE_CONDITIONS, loadEdgeCore } from './lib/edge-core.js';
 import { type BenchContext, flatString, malformedTokens, readContext } from './lib/kit.js';
 import {
   type Contender,
@@ -20,31 +22,30 @@ import {
   countSubtleVerifies,
   createContender,
   fetchJwks,
-  loadWebCryptoCore,
   type PeerSetup,
   settle,
 } from './lib/peers.js';
 import { rotate } from './lib/stats.js';
+import { benchTelemetry } from './lib/telemetry.js';
 
 export type MicroGroup = 'accept' | 'cache' | 'reject' | 'malformed';
 
-interface MicroCase {
+/** What a case is: its id and label, its group, the contender it runs, what it should do. */
+interface MicroCaseInfo {
   readonly id: string;
   readonly label: string;
   readonly group: MicroGroup;
   readonly contender: string;
   readonly expect: 'accept' | 'reject';
+}
+
+interface MicroCase extends MicroCaseInfo {
   readonly inputs: readonly string[];
   readonly call: (input: string) => unknown;
 }
 
 /** Per-case raw results: one entry per round, aligned across cases. */
-export interface MicroCaseResult {
-  readonly id: string;
-  readonly label: string;
-  readonly group: MicroGroup;
-  readonly contender: string;
-  readonly expect: 'accept' | 'reject';
+export interface MicroCaseResult extends MicroCaseInfo {
   readonly callsPerBatch: number;
   /** Wall time per call, µs, one value per round. */
   readonly wallUs: number[];
@@ -72,6 +73,13 @@ export interface MicroResult {
   readonly checks: Record<string, ContenderChecks>;
   /** `crypto.subtle.verify` calls seen per verification: 0 on the native path, 1 on WebCrypto. */
   readonly subtleCalls: Record<string, number>;
+  /** The conditions the edge bundle of the core (`ours-webcrypto`) was resolved with. */
+  readonly edgeConditions?: readonly string[];
+  /**
+   * What the `-telemetry` contenders' SDK meter provider held at the end: accepted verifications
+   * counted and durations recorded (proof that the listener did its work on every call).
+   */
+  readonly telemetry?: { accepted: number; durations: number };
   readonly notes: string[];
 }
 
@@ -79,23 +87,25 @@ export interface MicroOptions {
   rounds: number;
   batchMs: number;
   warmupMs: number;
-  /** Leave out the WebCrypto copy of the core (it needs `import.meta.resolve` of the built package). */
-  webCrypto: boolean;
 }
 
-export const DEFAULT_MICRO: MicroOptions = { rounds: 15, batchMs: 120, warmupMs: 400, webCrypto: true };
+export const DEFAULT_MICRO: MicroOptions = { rounds: 15, batchMs: 120, warmupMs: 400 };
 
 const ACCEPT_CONTENDERS: readonly ContenderId[] = [
   'floor',
   'ours',
   'ours-webcrypto',
   'ours-cache-miss',
+  'ours-telemetry',
   'aws-jwt-verify',
   'jose-keyobject',
   'jose-local',
   'oauth2-jwt-bearer',
   'jsonwebtoken-jwks-rsa',
 ];
+
+/** Contenders that only serve cache hits (the same tokens again and again). */
+const CACHE_CONTENDERS: readonly ContenderId[] = ['ours-cached', 'ours-cached-telemetry'];
 
 /** One batch of `n` calls from input `start` on; returns wall and CPU time per call in µs. */
 async function batch(
@@ -133,8 +143,8 @@ async function runFor(c: MicroCase, ms: number): Promise<number> {
   let n = 16;
   let spent = 0;
   let calls = 0;
-  // Half a pool away from where the measured batches start: a token seen in the warm-up and again
-  // moments later would be admitted to the verified-token cache, which admits on a second sighting.
+  // Half a pool away from where the measured batches start: a token verified in the warm-up would
+  // still be in the verified-token cache when a measured batch met it moments later.
   let start = Math.floor(c.inputs.length / 2);
   while (spent < ms) {
     const t0 = performance.now();
@@ -168,75 +178,66 @@ export async function runMicro(
   options: MicroOptions = DEFAULT_MICRO,
 ): Promise<MicroResult> {
   const notes: string[] = [];
-  const jwks = await fetchJwks(ctx.kit);
+  const telemetry = benchTelemetry();
   const setup: PeerSetup = {
     kit: ctx.kit,
-    jwks,
+    jwks: await fetchJwks(ctx.kit),
     pool: ctx.tokens.valid.length,
-    webCore: options.webCrypto ? await loadWebCryptoCore() : undefined,
+    edgeCore: await loadEdgeCore(),
+    onEvent: telemetry.onEvent,
   };
   const valid = ctx.tokens.valid;
   const malformed = malformedTokens(valid[0] as string, 1000);
   const contenders = new Map<string, Contender>();
-  for (const id of ACCEPT_CONTENDERS) {
-    if (id === 'ours-webcrypto' && !options.webCrypto) continue;
+  for (const id of [...ACCEPT_CONTENDERS, ...CACHE_CONTENDERS])
     contenders.set(id, createContender(id, setup));
-  }
-  contenders.set('ours-cached', createContender('ours-cached', setup));
+  const contender = (id: ContenderId) => contenders.get(id) as Contender & { validator?: EntraValidator };
 
   // Every contender must do the job before its speed means anything.
   const checks: Record<string, ContenderChecks> = {};
   const subtleCalls: Record<string, number> = {};
-  for (const [id, contender] of contenders) {
-    checks[id] = await checksOf(contender, ctx, malformed[3] as string);
-    subtleCalls[id] = await countSubtleVerifies(() => settle(contender, valid[1] as string));
+  for (const [id, c] of contenders) {
+    checks[id] = await checksOf(c, ctx, malformed[3] as string);
+    subtleCalls[id] = await countSubtleVerifies(() => settle(c, valid[1] as string));
   }
 
   const cases: MicroCase[] = [];
+  const add =
+    (expect: MicroCase['expect']) =>
+    (
+      group: MicroGroup,
+      id: string,
+      label: string,
+      of: ContenderId,
+      inputs: readonly string[],
+      call: MicroCase['call'],
+    ) =>
+      cases.push({ id, label, group, contender: of, expect, inputs, call });
+  const accepts = add('accept');
+  const refuses = add('reject');
   for (const id of ACCEPT_CONTENDERS) {
-    const contender = contenders.get(id);
-    if (contender === undefined) continue;
-    cases.push({
-      id,
-      label: contender.label,
-      group: 'accept',
-      contender: id,
-      expect: 'accept',
-      inputs: valid,
-      call: (token) => contender.verify(token),
-    });
+    const c = contender(id);
+    accepts('accept', id, c.label, id, valid, (token) => c.verify(token));
   }
-  // Cache hits: the same 100 tokens again and again, through `authenticate` with the header value
-  // (a flat string, as an HTTP parser makes): the token is a fresh slice of it on every call, so the
-  // cache pays for hashing the whole token on every lookup, as it does behind a server.
-  const cached = contenders.get('ours-cached') as Contender & {
-    validator: { authenticate(h: string): Promise<unknown> };
-  };
+  // What an adapter calls: the Authorization header value, parsed by the core (cache off). Header
+  // values are flat strings, as an HTTP parser makes them.
+  const headers = valid.map((token) => flatString(`Bearer ${token}`));
+  const ours = contender('ours').validator as EntraValidator;
+  accepts('accept', 'ours-authenticate', '@org/entra-core via authenticate(header)', 'ours', headers, (h) =>
+    ours.authenticate(h),
+  );
+  // Cache hits: the same 100 tokens again and again, through `authenticate` with the header value:
+  // the token is a fresh slice of it on every call, so the cache pays for hashing the whole token
+  // on every lookup, as it does behind a server. A token is cached on its first verification.
   const hot = valid.slice(0, 100);
-  // Twice: a token is cached on its second verification.
-  for (const token of [...hot, ...hot]) await cached.verify(token);
-  cases.push({
-    id: 'ours-cache-hit',
-    label: '@org/entra-core, verified-token cache hit',
-    group: 'cache',
-    contender: 'ours-cached',
-    expect: 'accept',
-    inputs: hot.map((token) => flatString(`Bearer ${token}`)),
-    call: (header) => cached.validator.authenticate(header),
-  });
-  const oursContender = contenders.get('ours') as Contender & {
-    validator: { authenticate(h: string): Promise<unknown> };
-  };
-  // What an adapter calls: the Authorization header value, parsed by the core (cache off).
-  cases.push({
-    id: 'ours-authenticate',
-    label: '@org/entra-core via authenticate(header)',
-    group: 'accept',
-    contender: 'ours',
-    expect: 'accept',
-    inputs: valid.map((token) => flatString(`Bearer ${token}`)),
-    call: (header) => oursContender.validator.authenticate(header),
-  });
+  for (const [id, of, label] of [
+    ['ours-cache-hit', 'ours-cached', '@org/entra-core, verified-token cache hit'],
+    ['ours-cache-hit-telemetry', 'ours-cached-telemetry', '@org/entra-core + entraTelemetry(), cache hit'],
+  ] as const) {
+    const validator = contender(of).validator as EntraValidator;
+    for (const token of hot) await validator.verify(token);
+    accepts('cache', id, label, of, headers.slice(0, hot.length), (h) => validator.authenticate(h));
+  }
   const rejections: [string, string, readonly string[], MicroGroup][] = [
     ['ours-expired', 'rejects an expired token', ctx.tokens.expired, 'reject'],
     ['ours-wrong-audience', 'rejects a token for another audience', ctx.tokens.wrongAudience, 'reject'],
@@ -244,26 +245,12 @@ export async function runMicro(
     ['ours-malformed', 'rejects malformed input', malformed, 'malformed'],
   ];
   for (const [id, label, inputs, group] of rejections) {
-    cases.push({
-      id,
-      label: `@org/entra-core ${label}`,
-      group,
-      contender: 'ours',
-      expect: 'reject',
-      inputs,
-      call: (token) => oursContender.verify(token),
-    });
+    refuses(group, id, `@org/entra-core ${label}`, 'ours', inputs, (token) => ours.verify(token));
   }
-  const floorContender = contenders.get('floor') as Contender;
-  cases.push({
-    id: 'floor-malformed',
-    label: 'floor rejects malformed input',
-    group: 'malformed',
-    contender: 'floor',
-    expect: 'reject',
-    inputs: malformed,
-    call: (token) => floorContender.verify(token),
-  });
+  const floor = contender('floor');
+  refuses('malformed', 'floor-malformed', 'floor rejects malformed input', 'floor', malformed, (token) =>
+    floor.verify(token),
+  );
 
   // Warm every case (JIT, key caches), then size the batches from the warm speed.
   const sizes = new Map<string, number>();
@@ -274,14 +261,10 @@ export async function runMicro(
   }
 
   const results = new Map<string, MicroCaseResult>();
-  for (const c of cases) {
-    results.set(c.id, {
-      id: c.id,
-      label: c.label,
-      group: c.group,
-      contender: c.contender,
-      expect: c.expect,
-      callsPerBatch: sizes.get(c.id) as number,
+  for (const { inputs: _inputs, call: _call, ...info } of cases) {
+    results.set(info.id, {
+      ...info,
+      callsPerBatch: sizes.get(info.id) as number,
       wallUs: [],
       cpuUs: [],
       unexpected: 0,
@@ -303,11 +286,13 @@ export async function runMicro(
     }
     log(`micro: round ${round + 1}/${options.rounds}`);
   }
-  for (const contender of contenders.values()) contender.close?.();
+  for (const c of contenders.values()) c.close?.();
+  const recorded = await telemetry.totals();
+  await telemetry.close();
 
-  if (options.webCrypto && (subtleCalls['ours-webcrypto'] ?? 0) === 0) {
+  if (subtleCalls['ours-webcrypto'] !== 1) {
     notes.push(
-      'The WebCrypto copy of the core made no crypto.subtle.verify call: its numbers are not WebCrypto.',
+      `The edge bundle of the core made ${subtleCalls['ours-webcrypto']} crypto.subtle.verify calls per verification, not 1: its numbers are not WebCrypto's.`,
     );
   }
   const lengths = valid.map((t) => t.length);
@@ -326,6 +311,8 @@ export async function runMicro(
     cases: [...results.values()],
     checks,
     subtleCalls,
+    edgeConditions: EDGE_CONDITIONS,
+    telemetry: recorded,
     notes,
   };
 }
@@ -339,7 +326,6 @@ if (isMain(import.meta.url)) {
       rounds: envNumber('BENCH_MICRO_ROUNDS', DEFAULT_MICRO.rounds),
       batchMs: envNumber('BENCH_MICRO_BATCH_MS', DEFAULT_MICRO.batchMs),
       warmupMs: envNumber('BENCH_MICRO_WARMUP_MS', DEFAULT_MICRO.warmupMs),
-      webCrypto: true,
     };
     writeJson(outPath, await runMicro(readContext(contextPath), options));
   });

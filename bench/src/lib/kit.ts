@@ -6,6 +6,10 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { EntraValidatorOptions } from '@org/entra-core';
 import type { MockEntra } from '@org/entra-testing';
+import type { KeyStore } from './file-store.js';
+
+/** The core's documented default size of its verified-token cache (`tokenCache: { max: 5000 }`). */
+export const CORE_TOKEN_CACHE_MAX = 5000;
 
 /** Where the kit answers and what its tokens say. */
 export interface KitInfo {
@@ -50,10 +54,13 @@ export function kitInfo(entra: MockEntra): KitInfo {
   };
 }
 
-/** Options for `createEntraValidator` pointing at the kit, as `entra.validatorOptions()` gives. */
+/**
+ * Options for `createEntraValidator` pointing at the kit, as `entra.validatorOptions()` gives.
+ * `keyStore` is typed here until the core's options declare it.
+ */
 export function validatorOptions(
   kit: KitInfo,
-  extra: Partial<EntraValidatorOptions> = {},
+  extra: Partial<EntraValidatorOptions> & { keyStore?: KeyStore } = {},
 ): EntraValidatorOptions {
   return {
     tenantId: kit.tenantId,

@@ -40,7 +40,7 @@ function versionAt(dir: string): string | undefined {
 }
 
 /** The installed version of `name` as the bench resolves it, or of `name` as `parent` resolves it. */
-export function installedVersion(name: string, parent?: string): string | undefined {
+function installedVersion(name: string, parent?: string): string | undefined {
   try {
     if (parent === undefined) return versionAt(join(benchRoot, 'node_modules', name));
     const parentDir = realpathSync(join(benchRoot, 'node_modules', parent));
@@ -57,32 +57,27 @@ export function installedVersion(name: string, parent?: string): string | undefi
   }
 }
 
-/** Every package compared or used as a framework, with its version. */
+/** Packages that matter to a figure but are dependencies of a dependency: [label, name, parent]. */
+const NESTED: readonly [string, string, string][] = [
+  ['lru-cache (core)', 'lru-cache', '@org/entra-core'],
+  ['jose (inside express-oauth2-jwt-bearer)', 'jose', 'express-oauth2-jwt-bearer'],
+  ['fast-jwt (inside @fastify/jwt)', 'fast-jwt', '@fastify/jwt'],
+];
+
+/** Every dependency of the bench (what is compared, the frameworks, the tools), with its version. */
 export function packageVersions(): Record<string, string> {
+  const manifest = JSON.parse(readFileSync(join(benchRoot, 'package.json'), 'utf8')) as {
+    dependencies: Record<string, string>;
+  };
   const entries: [string, string | undefined][] = [
-    ['@org/entra-core', installedVersion('@org/entra-core')],
-    ['@org/entra-express', installedVersion('@org/entra-express')],
-    ['@org/entra-koa', installedVersion('@org/entra-koa')],
-    ['@org/entra-fastify', installedVersion('@org/entra-fastify')],
-    ['@org/entra-fetch', installedVersion('@org/entra-fetch')],
-    ['lru-cache (core)', installedVersion('lru-cache', '@org/entra-core')],
-    ['jose', installedVersion('jose')],
-    ['aws-jwt-verify', installedVersion('aws-jwt-verify')],
-    ['express-oauth2-jwt-bearer', installedVersion('express-oauth2-jwt-bearer')],
-    ['jose (inside express-oauth2-jwt-bearer)', installedVersion('jose', 'express-oauth2-jwt-bearer')],
-    ['jsonwebtoken', installedVersion('jsonwebtoken')],
-    ['jwks-rsa', installedVersion('jwks-rsa')],
-    ['express', installedVersion('express')],
-    ['express-jwt', installedVersion('express-jwt')],
-    ['koa', installedVersion('koa')],
-    ['koa-jwt', installedVersion('koa-jwt')],
-    ['fastify', installedVersion('fastify')],
-    ['@fastify/jwt', installedVersion('@fastify/jwt')],
-    ['fast-jwt (inside @fastify/jwt)', installedVersion('fast-jwt', '@fastify/jwt')],
-    ['get-jwks', installedVersion('get-jwks')],
-    ['hono', installedVersion('hono')],
-    ['@hono/node-server', installedVersion('@hono/node-server')],
-    ['autocannon', installedVersion('autocannon')],
+    ...Object.keys(manifest.dependencies).map((name): [string, string | undefined] => [
+      name,
+      installedVersion(name),
+    ]),
+    ...NESTED.map(([label, name, parent]): [string, string | undefined] => [
+      label,
+      installedVersion(name, parent),
+    ]),
   ];
   return Object.fromEntries(entries.map(([k, v]) => [k, v ?? 'not installed']));
 }

@@ -2,18 +2,25 @@
  * Every verifier the suite compares, each configured the way its README tells a user to (issuer,
  * audience, RS256 only), behind one shape: `verify(token)` resolves with the claims or throws.
  */
-import { get } from 'node:http';
 import { createRequire } from 'node:module';
-import type { EntraValidator, EntraValidatorOptions } from '@org/entra-core';
+import type { EntraEventListener, EntraValidator, EntraValidatorOptions } from '@org/entra-core';
 import * as core from '@org/entra-core';
 import { JwtRsaVerifier } from 'aws-jwt-verify';
-import type { Fetcher } from 'aws-jwt-verify/https';
 import { SimpleJwksCache } from 'aws-jwt-verify/jwk';
-import { createLocalJWKSet, createRemoteJWKSet, type JWK, jwtVerify } from 'jose';
+import {
+  createLocalJWKSet,
+  createRemoteJWKSet,
+  type JWK,
+  type JWTVerifyGetKey,
+  jwtVerify,
+  type RemoteJWKSetOptions,
+} from 'jose';
 import jwt from 'jsonwebtoken';
 import jwksRsa from 'jwks-rsa';
+import type { CoreModule } from './edge-core.js';
 import { createFloorVerifier, importKeys } from './floor.js';
-import { type KitInfo, validatorOptions } from './kit.js';
+import { CORE_TOKEN_CACHE_MAX, type KitInfo, validatorOptions } from './kit.js';
+import { loopbackFetcher } from './loopback.js';
 
 /**
  * express-oauth2-jwt-bearer declares `req.auth` globally with its own type, as our Express adapter
@@ -50,50 +57,6 @@ export async function fetchJwks(kit: KitInfo): Promise<Jwks> {
   }
 }
 
-/**
- * aws-jwt-verify fetches with `node:https`, which refuses `http:` URLs. This fetcher does the same
- * with `node:http`, for the loopback issuer only.
- */
-export const loopbackFetcher: Fetcher = {
-  fetch: (uri) =>
-    new Promise<ArrayBuffer>((resolve, reject) => {
-      const request = get(uri, { timeout: 5000 }, (response) => {
-        const chunks: Buffer[] = [];
-        response.on('data', (chunk: Buffer) => chunks.push(chunk));
-        response.on('end', () => {
-          if (response.statusCode !== 200) {
-            reject(new Error(`status ${response.statusCode}`));
-            return;
-          }
-          const body = Buffer.concat(chunks);
-          resolve(body.buffer.slice(body.byteOffset, body.byteOffset + body.byteLength) as ArrayBuffer);
-        });
-        response.on('error', reject);
-      });
-      request.on('timeout', () => request.destroy(new Error('timeout')));
-      request.on('error', reject);
-    }),
-};
-
-type CoreModule = typeof core;
-
-/**
- * A second copy of the core's ES module, loaded while `process.getBuiltinModule` is hidden: it finds
- * no `node:crypto` and no `node:buffer`, as on an edge runtime, and verifies through WebCrypto. The
- * query string makes Node load the same file as a separate module instance.
- */
-export async function loadWebCryptoCore(): Promise<CoreModule> {
-  const url = import.meta.resolve('@org/entra-core');
-  const proc = process as unknown as { getBuiltinModule?: unknown };
-  const saved = proc.getBuiltinModule;
-  proc.getBuiltinModule = undefined;
-  try {
-    return (await import(`${url}?webcrypto`)) as CoreModule;
-  } finally {
-    proc.getBuiltinModule = saved;
-  }
-}
-
 /** Counts `crypto.subtle.verify` calls while `run` runs: proves which path a validator takes. */
 export async function countSubtleVerifies(run: () => Promise<unknown>): Promise<number> {
   const subtle = globalThis.crypto.subtle;
@@ -111,7 +74,8 @@ export async function countSubtleVerifies(run: () => Promise<unknown>): Promise<
   return calls;
 }
 
-function ours(
+/** Our validator from `module` (the node build, or the edge bundle) as a contender. */
+export function ours(
   id: string,
   label: string,
   module: CoreModule,
@@ -126,13 +90,38 @@ export interface PeerSetup {
   readonly kit: KitInfo;
   /** The key set, fetched once, for verifiers that are handed keys rather than a URL. */
   readonly jwks: Jwks;
-  /** Overrides of the core module (the WebCrypto copy). */
-  readonly webCore?: CoreModule;
+  /** The core as bundled for an edge runtime (WebCrypto), for `ours-webcrypto`. */
+  readonly edgeCore?: CoreModule;
+  /** The `entraTelemetry()` listener, for the `-telemetry` contenders. */
+  readonly onEvent?: EntraEventListener;
   /** Size of the token pool the contender will cycle through (sizes the cache-miss case). */
   readonly pool?: number;
 }
 
-const OPTIONS = { algorithms: ['RS256'] };
+/** jose's `jwtVerify` with a key lookup, as its README configures it (issuer, audience, RS256). */
+function jose(id: string, label: string, kit: KitInfo, getKey: JWTVerifyGetKey): Contender {
+  const options = { issuer: kit.issuer, audience: kit.clientId, algorithms: ['RS256'] };
+  return { id, label, verify: (token) => jwtVerify(token, getKey, options) };
+}
+
+/** jose with `createRemoteJWKSet` (its cache options may be given). */
+export function joseRemote(kit: KitInfo, options?: RemoteJWKSetOptions): Contender {
+  const set = createRemoteJWKSet(new URL(kit.jwksUri), options);
+  return jose('jose-remote', 'jose jwtVerify (createRemoteJWKSet)', kit, set);
+}
+
+/** aws-jwt-verify's RSA verifier for the kit, fetching over loopback HTTP. */
+export function awsVerifier(kit: KitInfo) {
+  return JwtRsaVerifier.create(
+    { issuer: kit.issuer, audience: kit.clientId, jwksUri: kit.jwksUri },
+    { jwksCache: new SimpleJwksCache({ fetcher: loopbackFetcher }) },
+  );
+}
+
+function need<T>(value: T | undefined, id: ContenderId): T {
+  if (value === undefined) throw new Error(`${id} needs more in its PeerSetup`);
+  return value;
+}
 
 /** Makes one contender by id. Remote variants fetch their keys from the kit on first use. */
 export function createContender(id: ContenderId, setup: PeerSetup): Contender {
@@ -152,70 +141,60 @@ export function createContender(id: ContenderId, setup: PeerSetup): Contender {
     case 'ours':
       return ours(id, '@org/entra-core (node:crypto)', core, validatorOptions(kit, { tokenCache: false }));
     case 'ours-cache-miss': {
-      // The default cache (5000 entries) when the cycled pool is more than twice as large, so every call misses
-      // (and its doorkeeper admits none of them); a smaller cache for small test pools.
+      // The default cache (5000 entries, least recently used evicted) when the pool, cycled in
+      // order, is larger: every token has been evicted before it comes back, so every call misses.
+      // A smaller cache for small test pools.
       const pool = setup.pool ?? 0;
       return ours(
         id,
         '@org/entra-core, default cache on, every call a miss',
         core,
-        validatorOptions(kit, pool > 10000 ? {} : { tokenCache: { max: Math.max(1, Math.floor(pool / 4)) } }),
+        validatorOptions(
+          kit,
+          pool > CORE_TOKEN_CACHE_MAX ? {} : { tokenCache: { max: Math.max(1, Math.floor(pool / 4)) } },
+        ),
       );
     }
     case 'ours-cached':
       return ours(id, '@org/entra-core, cache hit', core, validatorOptions(kit));
-    case 'ours-webcrypto': {
-      if (setup.webCore === undefined) throw new Error('ours-webcrypto needs the WebCrypto copy of the core');
+    case 'ours-telemetry':
+      return ours(
+        id,
+        '@org/entra-core + entraTelemetry()',
+        core,
+        validatorOptions(kit, { tokenCache: false, onEvent: need(setup.onEvent, id) }),
+      );
+    case 'ours-cached-telemetry':
+      return ours(
+        id,
+        '@org/entra-core + entraTelemetry(), cache hit',
+        core,
+        validatorOptions(kit, { onEvent: need(setup.onEvent, id) }),
+      );
+    case 'ours-webcrypto':
       return ours(
         id,
         '@org/entra-core (WebCrypto)',
-        setup.webCore,
+        need(setup.edgeCore, id),
         validatorOptions(kit, { tokenCache: false }),
       );
-    }
     case 'jose-keyobject': {
       const keys = importKeys(jwks);
-      const getKey = (header: { kid?: string }) => {
+      return jose(id, 'jose jwtVerify (KeyObject)', kit, (header) => {
         const key = header.kid === undefined ? undefined : keys.get(header.kid);
         if (key === undefined) throw new Error('no key');
         return key;
-      };
-      return {
-        id,
-        label: 'jose jwtVerify (KeyObject)',
-        verify: (token) => jwtVerify(token, getKey, { issuer, audience, ...OPTIONS }),
-      };
+      });
     }
-    case 'jose-local': {
-      const set = createLocalJWKSet(jwks as { keys: JWK[] });
-      return {
-        id,
-        label: 'jose jwtVerify (createLocalJWKSet)',
-        verify: (token) => jwtVerify(token, set, { issuer, audience, ...OPTIONS }),
-      };
-    }
-    case 'jose-remote': {
-      const set = createRemoteJWKSet(new URL(kit.jwksUri));
-      return {
-        id,
-        label: 'jose jwtVerify (createRemoteJWKSet)',
-        verify: (token) => jwtVerify(token, set, { issuer, audience, ...OPTIONS }),
-      };
-    }
-    case 'aws-jwt-verify': {
-      const verifier = JwtRsaVerifier.create(
-        { issuer, audience, jwksUri: kit.jwksUri },
-        { jwksCache: new SimpleJwksCache({ fetcher: loopbackFetcher }) },
-      );
-      // The README's "hydrate": load the key set before the first token.
-      verifier.cacheJwks(jwks as never);
-      return { id, label: 'aws-jwt-verify JwtRsaVerifier.verify', verify: (token) => verifier.verify(token) };
-    }
+    case 'jose-local':
+      return jose(id, 'jose jwtVerify (createLocalJWKSet)', kit, createLocalJWKSet(jwks as { keys: JWK[] }));
+    case 'jose-remote':
+      return joseRemote(kit);
+    case 'aws-jwt-verify':
     case 'aws-jwt-verify-remote': {
-      const verifier = JwtRsaVerifier.create(
-        { issuer, audience, jwksUri: kit.jwksUri },
-        { jwksCache: new SimpleJwksCache({ fetcher: loopbackFetcher }) },
-      );
+      const verifier = awsVerifier(kit);
+      // The README's "hydrate": load the key set before the first token (the remote variant fetches it then).
+      if (id === 'aws-jwt-verify') verifier.cacheJwks(jwks as never);
       return { id, label: 'aws-jwt-verify JwtRsaVerifier.verify', verify: (token) => verifier.verify(token) };
     }
     case 'oauth2-jwt-bearer':
@@ -275,6 +254,8 @@ export const CONTENDER_IDS = [
   'ours',
   'ours-cache-miss',
   'ours-cached',
+  'ours-telemetry',
+  'ours-cached-telemetry',
   'ours-webcrypto',
   'jose-keyobject',
   'jose-local',

@@ -6,12 +6,9 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { EntraValidatorOptions } from '@org/entra-core';
-import { JwtRsaVerifier } from 'aws-jwt-verify';
-import { SimpleJwksCache } from 'aws-jwt-verify/jwk';
-import { isMain } from '../lib/cli.js';
-import { createFloorVerifier, type FloorVerifier } from '../lib/floor.js';
+import { bearerToken, createFloorVerifier } from '../lib/floor.js';
 import { type KitInfo, validatorOptions } from '../lib/kit.js';
-import { fetchJwks, loopbackFetcher } from '../lib/peers.js';
+import { awsVerifier, fetchJwks } from '../lib/peers.js';
 
 /**
  * - `baseline`: no authentication at all.
@@ -44,23 +41,31 @@ export function oursOptions(kit: KitInfo): EntraValidatorOptions {
 /** The response body of every route: the same few bytes whatever the variant. */
 export const BODY = 'ok';
 
-export async function floorFor(kit: KitInfo): Promise<FloorVerifier> {
-  return createFloorVerifier({
+type Header = string | null | undefined;
+
+/** The floor, given the Authorization header: the claims, or a throw. */
+export async function floorFor(kit: KitInfo): Promise<(authorization: Header) => Record<string, unknown>> {
+  const verify = createFloorVerifier({
     jwks: await fetchJwks(kit),
     issuer: kit.issuer,
     audiences: [kit.clientId, `api://${kit.clientId}`],
     tenantId: kit.tenantId,
   });
+  return (authorization) => {
+    const token = bearerToken(authorization);
+    if (token === undefined) throw new Error('no token');
+    return verify(token);
+  };
 }
 
-/** aws-jwt-verify, hydrated before the server listens (its README's advice). */
-export async function awsFor(kit: KitInfo): Promise<{ verify(token: string): Promise<unknown> }> {
-  const verifier = JwtRsaVerifier.create(
-    { issuer: kit.issuer, audience: kit.clientId, jwksUri: kit.jwksUri },
-    { jwksCache: new SimpleJwksCache({ fetcher: loopbackFetcher }) },
-  );
+/**
+ * aws-jwt-verify, hydrated before the server listens (its README's advice), given the
+ * Authorization header: resolves with the claims, or rejects.
+ */
+export async function awsFor(kit: KitInfo): Promise<(authorization: Header) => Promise<object>> {
+  const verifier = awsVerifier(kit);
   await verifier.hydrate();
-  return verifier;
+  return (authorization) => verifier.verify(bearerToken(authorization) ?? '');
 }
 
 export function listening(server: Server): Promise<number> {
@@ -118,6 +123,3 @@ export function serveChild(factory: ServerFactory): void {
     },
   );
 }
-
-/** For the per-framework files: `if (isServerMain(import.meta.url)) serveChild(start)`. */
-export const isServerMain = isMain;

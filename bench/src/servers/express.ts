@@ -8,14 +8,13 @@ import { entraAuth } from '@org/entra-express';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { expressjwt, type GetVerificationKey } from 'express-jwt';
 import jwksRsa from 'jwks-rsa';
-import { bearerToken } from '../lib/floor.js';
+import { isMain } from '../lib/cli.js';
 import { oauth2BearerAuth } from '../lib/peers.js';
 import {
   awsFor,
   BODY,
   closeServer,
   floorFor,
-  isServerMain,
   listening,
   oursOptions,
   type ServerFactory,
@@ -32,10 +31,8 @@ export const start: ServerFactory = async (variant, kit) => {
     case 'floor': {
       const verify = await floorFor(kit);
       app.use((req: Locals, res: Response, next: NextFunction) => {
-        const token = bearerToken(req.headers.authorization);
         try {
-          if (token === undefined) throw new Error('no token');
-          req.user = verify(token);
+          req.user = verify(req.headers.authorization);
         } catch {
           res.status(401).end();
           return;
@@ -51,9 +48,9 @@ export const start: ServerFactory = async (variant, kit) => {
       break;
     }
     case 'aws': {
-      const verifier = await awsFor(kit);
+      const verify = await awsFor(kit);
       app.use((req: Locals, res: Response, next: NextFunction) => {
-        verifier.verify(bearerToken(req.headers.authorization) ?? '').then(
+        verify(req.headers.authorization).then(
           (payload) => {
             req.user = payload;
             next();
@@ -98,4 +95,4 @@ export const start: ServerFactory = async (variant, kit) => {
 export const variants = ['baseline', 'floor', 'ours', 'aws', 'popular', 'oauth2-bearer'] as const;
 export const popularLabel = 'express-jwt + jwks-rsa';
 
-if (isServerMain(import.meta.url)) serveChild(start);
+if (isMain(import.meta.url)) serveChild(start);

@@ -7,16 +7,8 @@ import { createEntraValidator } from '@org/entra-core';
 import { entraAuth } from '@org/entra-fastify';
 import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
 import buildGetJwks from 'get-jwks';
-import { bearerToken } from '../lib/floor.js';
-import {
-  awsFor,
-  BODY,
-  floorFor,
-  isServerMain,
-  oursOptions,
-  type ServerFactory,
-  serveChild,
-} from './common.js';
+import { isMain } from '../lib/cli.js';
+import { awsFor, BODY, floorFor, oursOptions, type ServerFactory, serveChild } from './common.js';
 
 type WithUser = FastifyRequest & { user?: unknown };
 
@@ -27,10 +19,8 @@ export const start: ServerFactory = async (variant, kit) => {
       const verify = await floorFor(kit);
       app.decorateRequest('user', null as never);
       app.addHook('onRequest', (request: WithUser, reply: FastifyReply, done: () => void) => {
-        const token = bearerToken(request.headers.authorization);
         try {
-          if (token === undefined) throw new Error('no token');
-          request.user = verify(token);
+          request.user = verify(request.headers.authorization);
         } catch {
           reply.code(401).send();
           return;
@@ -46,11 +36,11 @@ export const start: ServerFactory = async (variant, kit) => {
       break;
     }
     case 'aws': {
-      const verifier = await awsFor(kit);
+      const verify = await awsFor(kit);
       app.decorateRequest('user', null as never);
       app.addHook('onRequest', async (request: WithUser, reply: FastifyReply) => {
         try {
-          request.user = (await verifier.verify(bearerToken(request.headers.authorization) ?? '')) as object;
+          request.user = await verify(request.headers.authorization);
         } catch {
           return reply.code(401).send();
         }
@@ -96,4 +86,4 @@ export const start: ServerFactory = async (variant, kit) => {
 export const variants = ['baseline', 'floor', 'ours', 'aws', 'popular'] as const;
 export const popularLabel = '@fastify/jwt + get-jwks';
 
-if (isServerMain(import.meta.url)) serveChild(start);
+if (isMain(import.meta.url)) serveChild(start);

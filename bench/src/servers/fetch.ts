@@ -10,14 +10,13 @@ import { createEntraValidator } from '@org/entra-core';
 import { withEntraAuth } from '@org/entra-fetch';
 import { Hono } from 'hono';
 import { jwk } from 'hono/jwk';
-import { bearerToken } from '../lib/floor.js';
+import { isMain } from '../lib/cli.js';
 import { fetchJwks } from '../lib/peers.js';
 import {
   awsFor,
   BODY,
   closeServer,
   floorFor,
-  isServerMain,
   oursOptions,
   type ServerFactory,
   serveChild,
@@ -35,10 +34,8 @@ async function handlerFor(
     case 'floor': {
       const verify = await floorFor(kit);
       return (request) => {
-        const token = bearerToken(request.headers.get('authorization'));
         try {
-          if (token === undefined) throw new Error('no token');
-          verify(token);
+          verify(request.headers.get('authorization'));
         } catch {
           return unauthorized();
         }
@@ -51,10 +48,10 @@ async function handlerFor(
       return withEntraAuth(validator, () => new Response(BODY));
     }
     case 'aws': {
-      const verifier = await awsFor(kit);
+      const verify = await awsFor(kit);
       return async (request) => {
         try {
-          await verifier.verify(bearerToken(request.headers.get('authorization')) ?? '');
+          await verify(request.headers.get('authorization'));
         } catch {
           return unauthorized();
         }
@@ -92,4 +89,4 @@ export const start: ServerFactory = async (variant, kit) => {
 export const variants = ['baseline', 'floor', 'ours', 'aws', 'popular'] as const;
 export const popularLabel = 'hono/jwk (key set given)';
 
-if (isServerMain(import.meta.url)) serveChild(start);
+if (isMain(import.meta.url)) serveChild(start);

@@ -7,13 +7,12 @@ import { entraAuth } from '@org/entra-koa';
 import jwksRsa from 'jwks-rsa';
 import Koa from 'koa';
 import koaJwt from 'koa-jwt';
-import { bearerToken } from '../lib/floor.js';
+import { isMain } from '../lib/cli.js';
 import {
   awsFor,
   BODY,
   closeServer,
   floorFor,
-  isServerMain,
   listening,
   oursOptions,
   type ServerFactory,
@@ -26,10 +25,8 @@ export const start: ServerFactory = async (variant, kit) => {
     case 'floor': {
       const verify = await floorFor(kit);
       app.use(async (ctx, next) => {
-        const token = bearerToken(ctx.headers.authorization);
         try {
-          if (token === undefined) throw new Error('no token');
-          ctx.state.user = verify(token);
+          ctx.state.user = verify(ctx.headers.authorization);
         } catch {
           ctx.status = 401;
           return;
@@ -45,10 +42,10 @@ export const start: ServerFactory = async (variant, kit) => {
       break;
     }
     case 'aws': {
-      const verifier = await awsFor(kit);
+      const verify = await awsFor(kit);
       app.use(async (ctx, next) => {
         try {
-          ctx.state.user = await verifier.verify(bearerToken(ctx.headers.authorization) ?? '');
+          ctx.state.user = await verify(ctx.headers.authorization);
         } catch {
           ctx.status = 401;
           return;
@@ -81,4 +78,4 @@ export const start: ServerFactory = async (variant, kit) => {
 export const variants = ['baseline', 'floor', 'ours', 'aws', 'popular'] as const;
 export const popularLabel = 'koa-jwt + jwks-rsa';
 
-if (isServerMain(import.meta.url)) serveChild(start);
+if (isMain(import.meta.url)) serveChild(start);

@@ -59,7 +59,7 @@ export const COMMON: Readonly<Record<string, string>> = {
     'interface ExecutionContext { waitUntil(promise: Promise<unknown>): void; passThroughOnException(): void }',
 };
 
-export type Framework = 'express' | 'koa' | 'fastify' | 'fetch';
+export type Framework = 'express' | 'koa' | 'fastify' | 'fetch' | 'hono';
 
 export const FRAMEWORK: Readonly<Record<Framework, Readonly<Record<string, string>>>> = {
   express: {
@@ -76,5 +76,9 @@ export const FRAMEWORK: Readonly<Record<Framework, Readonly<Record<string, strin
   },
   fetch: {
     app: "import type { Hono as __Hono } from 'hono';\ndeclare const app: __Hono;",
+  },
+  // @org/entra-hono's own README and guides: an app typed with EntraEnv.
+  hono: {
+    app: "import type { Hono as __Hono } from 'hono';\nimport type { EntraEnv as __EntraEnv } from '@org/entra-hono';\ndeclare const app: __Hono<__EntraEnv>;",
   },
 };

@@ -8,7 +8,7 @@
  * too). Words after the language in the fence's info string:
  *
  * - `nocheck`: the block is not checked. Only for a block that shows code that must not compile.
- * - `framework=<express|koa|fastify|fetch>`: what `app` is, when neither an import nor the README's
+ * - `framework=<express|koa|fastify|fetch|hono>`: what `app` is, when neither an import nor the README's
  *   package says it.
  *
  * A block is a fragment: names it uses without declaring come from ../snippets/prelude.ts, and in a
@@ -155,6 +155,7 @@ const ADAPTERS: Readonly<Record<string, Framework>> = {
   '@org/entra-fastify': 'fastify',
   fastify: 'fastify',
   '@org/entra-fetch': 'fetch',
+  '@org/entra-hono': 'hono',
   hono: 'fetch',
 };
 

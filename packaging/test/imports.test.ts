@@ -1,5 +1,5 @@
 // The packed tarballs, installed with npm into a project outside the workspace (os.tmpdir()), next
-// to the frameworks a user has (express 5, koa 3, fastify 5, typescript), then used the four ways
+// to the frameworks a user has (express 5, koa 3, fastify 5, hono 4, typescript), then used the four ways
 // users load them: an .mjs file, a .cjs file, TypeScript `module: nodenext` (.mts and .cts) and
 // TypeScript `moduleResolution: bundler`, each run on Node 20, 22 and 24 (the binaries of
 // @org/entra-runtimes). Each entry starts the look-alike issuer from
@@ -30,6 +30,7 @@ const USER_DEPENDENCIES = {
   express: '^5.1.0',
   koa: '^3.0.0',
   fastify: '^5.4.0',
+  hono: '^4.13.0',
   typescript: '5.9.3',
   '@types/express': '^5.0.0',
   '@types/koa': '^3.0.0',
@@ -79,9 +80,10 @@ beforeAll(async () => {
   }
 }, 300_000);
 
+// Removing the installed project takes about 10 s on a busy machine: more than a hook's default.
 afterAll(() => {
   if (project) rmSync(project, { recursive: true, force: true });
-});
+}, 60_000);
 
 interface Outcome {
   withToken: number;
@@ -96,7 +98,7 @@ interface Report {
   /** process.versions.node of the process that ran the entry. */
   node: string;
   verifiedOid: string;
-  results: Record<'express' | 'koa' | 'fastify' | 'fetch', Outcome>;
+  results: Record<'express' | 'koa' | 'fastify' | 'fetch' | 'hono', Outcome>;
   refused?: string;
   cli?: Record<string, unknown>;
   adapter: Record<string, unknown>;
@@ -144,7 +146,13 @@ function expectServed(report: Report, label: string): void {
     challenge: 'Bearer realm="api"',
     preflight: 204,
   };
-  expect(report.results).toEqual({ express: served, koa: served, fastify: served, fetch: served });
+  expect(report.results).toEqual({
+    express: served,
+    koa: served,
+    fastify: served,
+    fetch: served,
+    hono: served,
+  });
   // @org/entra-core/adapter: the state of a request, of a preflight, and a guard with no state.
   expect(report.adapter).toEqual({
     oid: report.verifiedOid,

@@ -17,13 +17,14 @@ import {
 const packages = publishedPackages();
 const REPOSITORY = 'git+https://github.com/org/entra-auth.git';
 
-it('finds the eight published packages', () => {
+it('finds the nine published packages', () => {
   expect(packages.map((p) => p.name)).toEqual([
     '@org/entra-cli',
     '@org/entra-core',
     '@org/entra-express',
     '@org/entra-fastify',
     '@org/entra-fetch',
+    '@org/entra-hono',
     '@org/entra-koa',
     '@org/entra-otel',
     '@org/entra-testing',

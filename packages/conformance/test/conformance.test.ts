@@ -9,7 +9,8 @@ import Koa2 from 'koa2';
 import { describeConformance } from '../src/index.js';
 import { expressTarget } from './apps/express.js';
 import { fastifyTarget } from './apps/fastify.js';
-import { fetchTarget, honoTarget } from './apps/fetch.js';
+import { fetchTarget } from './apps/fetch.js';
+import { honoTarget } from './apps/hono.js';
 import { koaTarget } from './apps/koa.js';
 
 describeConformance([

@@ -26,7 +26,8 @@ import {
 } from '../src/index.js';
 import { expressTarget } from './apps/express.js';
 import { fastifyTarget } from './apps/fastify.js';
-import { fetchTarget, honoTarget } from './apps/fetch.js';
+import { fetchTarget } from './apps/fetch.js';
+import { honoTarget } from './apps/hono.js';
 import { koaTarget } from './apps/koa.js';
 
 const TARGETS: readonly ConformanceTarget[] = [

@@ -1,6 +1,6 @@
 // Next.js (App Router): next-app built with `next build` and served by `next start` on 127.0.0.1;
-// the four tokens sent over HTTP to a Node.js route handler, an edge route handler and a route
-// behind the middleware (proxy.js).
+// the four tokens sent over HTTP to a Node.js route handler, an edge route handler, a route behind
+// the middleware (proxy.js) and a Hono app (@org/entra-hono) in an edge route handler.
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { EXPECTED, runProgram, runtimesDir } from '../src/index.js';
@@ -12,10 +12,11 @@ const ROUTES = [
   { route: '/api/node', runtime: 'nodejs' },
   { route: '/api/edge', runtime: 'edge' },
   { route: '/api/behind-proxy', runtime: 'nodejs' },
+  { route: '/api/hono/orders', runtime: 'edge' },
 ];
 
 describe('Next.js', () => {
-  it('next build, next start: node and edge route handlers and the middleware answer 200, 401 token_expired, 401 invalid_signature, 403 insufficient_scope', async () => {
+  it('next build, next start: node and edge route handlers, the middleware and Hono answer 200, 401 token_expired, 401 invalid_signature, 403 insufficient_scope', async () => {
     const driver = join(runtimesDir, 'programs', 'nextjs', 'run-next.mjs');
     const lines = await runProgram(process.execPath, [driver], issuer.cases.input, { timeoutMs: 300_000 });
     const answers = ROUTES.flatMap(({ route, runtime }) =>

@@ -1,4 +1,3 @@
-import { serve } from '@hono/node-server';
 import { createGroupsCheck } from '@org/entra-core';
 import {
   type CorsPreflightMode,
@@ -6,7 +5,6 @@ import {
   type EntraPrincipal,
   type EntraProtectedHandler,
   type EntraValidator,
-  type EntraValidatorOptions,
   isEntraAuthError,
   requireAppOnly,
   requireAuthContext,
@@ -16,13 +14,11 @@ import {
   toErrorResponse,
   withEntraAuth,
 } from '@org/entra-fetch';
-import { Hono } from 'hono';
 import {
   type AppConfig,
   answer,
   type ConformanceTarget,
   inProcess,
-  overHttp,
   ROUTES,
   type RouteSpec,
 } from '../../src/index.js';
@@ -69,22 +65,20 @@ const unauthenticated =
     }
   };
 
-/** One wrapped handler per route; the first gets `auth` (options or a validator), the rest share its validator. */
+/** One wrapped handler per route, sharing the validator. */
 function handlers(
-  auth: EntraValidatorOptions | EntraValidator,
+  validator: EntraValidator,
   corsPreflight: CorsPreflightMode | undefined,
   groups: AppConfig['groups'],
-): { routes: Map<string, Handler>; validator: () => EntraValidator | undefined } {
+): Map<string, Handler> {
   const map = new Map<string, Handler>();
-  let shared = auth;
-  let validator: EntraValidator | undefined;
   for (const route of ROUTES) {
     if (route.auth === 'none') {
       map.set(route.path, unauthenticated(route, groups));
       continue;
     }
     const wrapped: EntraProtectedHandler<[]> = withEntraAuth(
-      shared,
+      validator,
       (_request, principal: EntraPrincipal | undefined) => respond(route, principal, groups),
       {
         ...(corsPreflight === undefined ? {} : { corsPreflight }),
@@ -93,11 +87,9 @@ function handlers(
         roles: route.roles ?? route.scopeOrRole?.roles,
       },
     );
-    validator ??= wrapped.validator;
-    shared = wrapped.validator;
     map.set(route.path, wrapped);
   }
-  return { routes: map, validator: () => validator };
+  return map;
 }
 
 const notFound = async (_request: Request): Promise<Response> => new Response('not found', { status: 404 });
@@ -107,29 +99,8 @@ export const fetchTarget: ConformanceTarget = {
   name: 'fetch (Request in process)',
   async start({ auth, corsPreflight, groups }) {
     const validator = createEntraValidator(auth);
-    const { routes } = handlers(validator, corsPreflight, groups);
+    const routes = handlers(validator, corsPreflight, groups);
     const app = (request: Request) => (routes.get(new URL(request.url).pathname) ?? notFound)(request);
     return inProcess(app, async () => validator.close());
-  },
-};
-
-/** The same handlers in Hono (`c.req.raw` is the Web Request), served by @hono/node-server. */
-export const honoTarget: ConformanceTarget = {
-  name: 'hono (node-server)',
-  async start({ auth, corsPreflight, groups }) {
-    const app = new Hono();
-    const { routes, validator } = handlers(auth, corsPreflight, groups);
-    for (const [path, handler] of routes) app.all(path, (c) => handler(c.req.raw));
-    const { server, port } = await new Promise<{ server: ReturnType<typeof serve>; port: number }>(
-      (resolve) => {
-        const s = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 }, (info) =>
-          resolve({ server: s, port: info.port }),
-        );
-      },
-    );
-    return overHttp(`http://127.0.0.1:${port}`, async () => {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      validator()?.close();
-    });
   },
 };

@@ -7,10 +7,10 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
 /**
- * The protected paths: a route handler on the Node.js runtime, one on the edge runtime, and a route
- * behind the middleware (proxy.js). A new adapter's route (e.g. Hono's catch-all) is one more entry.
+ * The protected paths: a route handler on the Node.js runtime, one on the edge runtime, a route
+ * behind the middleware (proxy.js), and a Hono app in an edge route handler (@org/entra-hono).
  */
-const ROUTES = ['/api/node', '/api/edge', '/api/behind-proxy'];
+const ROUTES = ['/api/node', '/api/edge', '/api/behind-proxy', '/api/hono/orders'];
 
 const appDir = fileURLToPath(new URL('../../next-app', import.meta.url));
 const nextBin = createRequire(import.meta.url).resolve('next/dist/bin/next');

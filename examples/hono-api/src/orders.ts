@@ -2,7 +2,7 @@
  * What the example API serves, and how it describes a caller. Nothing here knows about tokens: the
  * routes in app.ts decide who may call what.
  */
-import type { EntraPrincipal } from '@org/entra-fetch';
+import type { EntraPrincipal } from '@org/entra-hono';
 
 /** The delegated permission (scope) a user's client app must request to list orders. */
 export const ORDERS_READ = 'Orders.Read';

@@ -1,3 +1,3 @@
 import { project } from '../../vitest.shared.ts';
 
-export default project('fetch-hono');
+export default project('hono-api');

@@ -6,12 +6,13 @@
  *   ENTRA_CLIENT_ID       the API's application (client) id
  *   ENTRA_AUDIENCE        optional: the accepted audience(s), comma-separated
  *                         (default: the client id and api://<client id>)
+ *   ENTRA_SPA_CLIENT_ID   optional: the client id Swagger UI's Authorize button signs in with
  *   CORS_ORIGIN           the single-page app's origin (default http://localhost:5173)
  *   PORT, HOST            where to listen (default 3000 on 127.0.0.1)
  */
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
-import { createEntraValidator, type EntraValidatorOptions } from '@org/entra-fetch';
+import { createEntraValidator, type EntraValidatorOptions } from '@org/entra-hono';
 import type { MockEntra } from '@org/entra-testing';
 import { createApp, DEFAULT_ALLOWED_ORIGIN } from './app.js';
 import { startLocalEntra, tryItLines } from './local-entra.js';
@@ -47,12 +48,12 @@ try {
 }
 
 const allowedOrigin = env.CORS_ORIGIN || DEFAULT_ALLOWED_ORIGIN;
-const app = createApp({ auth: validator, allowedOrigin });
+const app = createApp({ auth: validator, allowedOrigin, docsClientId: env.ENTRA_SPA_CLIENT_ID });
 const server = serve(
   { fetch: app.fetch, port: Number(env.PORT ?? 3000), hostname: env.HOST || '127.0.0.1' },
   (info: AddressInfo) => {
     const baseUrl = `http://${info.address.includes(':') ? `[${info.address}]` : info.address}:${info.port}`;
-    console.log(`Orders API (Hono on Node) on ${baseUrl}   CORS: ${allowedOrigin}`);
+    console.log(`Orders API (Hono on Node) on ${baseUrl}   docs: ${baseUrl}/docs   CORS: ${allowedOrigin}`);
     if (local) console.log(`\n${tryItLines(local, baseUrl).join('\n')}\n`);
     else
       console.log(

@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
+import SwaggerParser from '@apidevtools/swagger-parser';
 import { type ServerType, serve } from '@hono/node-server';
-import { createEntraValidator, type EntraValidator } from '@org/entra-fetch';
+import { createEntraValidator, type EntraValidator } from '@org/entra-hono';
 import { createMockEntra, type MockEntra } from '@org/entra-testing';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createApp } from '../src/app.js';
@@ -14,9 +15,12 @@ let base: string;
 beforeAll(async () => {
   entra = await createMockEntra();
   validator = createEntraValidator(entra.validatorOptions());
-  base = await listen(createApp({ auth: validator, allowedOrigin: SPA }).fetch, (s) => {
-    server = s;
-  });
+  base = await listen(
+    createApp({ auth: validator, allowedOrigin: SPA, docsClientId: 'spa-client-id' }).fetch,
+    (s) => {
+      server = s;
+    },
+  );
 });
 
 afterAll(async () => {
@@ -168,6 +172,56 @@ describe('CORS', () => {
   });
 });
 
+describe('OpenAPI and Swagger UI', () => {
+  test('openapi.json is a valid OpenAPI 3 document with the Entra scheme for the tenant and per-route scopes', async () => {
+    const res = await call('/openapi.json');
+    expect(res.status).toBe(200);
+    const doc = await res.json();
+    // Throws, naming the problem, when the document does not follow the OpenAPI 3.0 schema.
+    await SwaggerParser.validate(structuredClone(doc));
+    const scheme = doc.components.securitySchemes.entra;
+    expect(scheme.type).toBe('oauth2');
+    const flow = scheme.flows.authorizationCode;
+    expect(flow.authorizationUrl).toBe(`${entra.authority}/${entra.tenantId}/oauth2/v2.0/authorize`);
+    expect(flow.tokenUrl).toBe(`${entra.authority}/${entra.tenantId}/oauth2/v2.0/token`);
+    const readScope = `api://${entra.clientId}/Orders.Read`;
+    expect(Object.keys(flow.scopes)).toEqual([readScope]);
+    expect(doc.paths['/orders'].get.security).toContainEqual({ entra: [readScope] });
+    expect(doc.paths['/me'].get.security).toContainEqual({ entra: [] });
+    expect(doc.paths['/orders/export'].post.security).toContainEqual({ entra: [] });
+    expect(doc.paths['/health'].get.security).toEqual([]);
+    expect(doc.info.title).toBe('Orders API (Hono)');
+  });
+
+  test('/docs serves Swagger UI with PKCE and the SPA client id, from local files', async () => {
+    const page = await call('/docs');
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toContain('text/html');
+    expect(await page.text()).toContain('/docs/swagger-ui-bundle.js');
+    const init = await (await call('/docs/init.js')).text();
+    expect(init).toContain('"usePkceWithAuthorizationCodeGrant":true');
+    expect(init).toContain('"clientId":"spa-client-id"');
+    expect(init).toContain(`api://${entra.clientId}/Orders.Read`);
+    const bundle = await call('/docs/swagger-ui-bundle.js');
+    expect(bundle.status).toBe(200);
+    expect(bundle.headers.get('content-type')).toContain('javascript');
+    await bundle.arrayBuffer();
+    const css = await call('/docs/swagger-ui.css');
+    expect(css.status).toBe(200);
+    expect(css.headers.get('content-type')).toContain('text/css');
+    await css.arrayBuffer();
+    expect((await call('/docs/oauth2-redirect.html')).status).toBe(200);
+  });
+
+  test('the docs stay public, and nothing else is', async () => {
+    expect((await call('/docs/no-such-file.js')).status).toBe(401);
+    // Outside swagger-ui-dist's folder there is nothing to serve: auth answers.
+    for (const path of ['/docs/..%2fpackage.json', '/docs/%2e%2e/package.json', '/docs/..%5cpackage.json']) {
+      expect((await call(path)).status, path).toBe(401);
+    }
+  });
+});
+
 test('createApp also takes validator options', async () => {
   const built = createApp({ auth: entra.validatorOptions() });
   let other!: ServerType;
@@ -175,9 +229,13 @@ test('createApp also takes validator options', async () => {
     other = s;
   });
   try {
-    const res = await fetch(`${url}/orders`, { headers: { authorization: `Bearer ${user('Orders.Read')}` } });
-    expect(res.status).toBe(200);
-    expect((await fetch(`${url}/nowhere`)).status).toBe(404);
+    const token = { authorization: `Bearer ${user('Orders.Read')}` };
+    expect((await fetch(`${url}/orders`, { headers: token })).status).toBe(200);
+    // An unknown path is authenticated first, like every path after entraAuth.
+    expect((await fetch(`${url}/nowhere`)).status).toBe(401);
+    const missing = await fetch(`${url}/nowhere`, { headers: token });
+    expect(missing.status).toBe(404);
+    expect(await missing.json()).toEqual({ error: 'not_found', error_description: 'No such route' });
   } finally {
     await close(other);
     built.validator.close();

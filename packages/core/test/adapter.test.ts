@@ -266,7 +266,11 @@ describe('runGuard', () => {
 describe('routeRequirement', () => {
   const resolve = (options: object) =>
     resolveAdapterOptions(options, 'withEntraAuth', { scopes: 'any', roles: 'any', match: 'any' });
-  const codeFor = async (check: ReturnType<typeof routeRequirement>, claims: object, kind?: 'app') => {
+  const codeFor = async (
+    check: ReturnType<typeof routeRequirement>,
+    claims: Record<string, unknown>,
+    kind?: 'app',
+  ) => {
     const { validator } = validatorFor(entra(), clock);
     const principal = await validator.verify(entra().createToken(claims, kind ? { kind } : {}));
     try {

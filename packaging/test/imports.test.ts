@@ -1,5 +1,5 @@
 // The packed tarballs, installed with npm into a project outside the workspace (os.tmpdir()), next
-// to the frameworks a user has (express 5, koa 3, fastify 5, hono 4, typescript), then used the four ways
+// to the frameworks a user has (express 5, koa 3, fastify 5, hono 4, @azure/functions 4, typescript), then used the four ways
 // users load them: an .mjs file, a .cjs file, TypeScript `module: nodenext` (.mts and .cts) and
 // TypeScript `moduleResolution: bundler`, each run on Node 20, 22 and 24 (the binaries of
 // @org/entra-runtimes). Each entry starts the look-alike issuer from
@@ -35,6 +35,7 @@ const USER_DEPENDENCIES = {
   '@types/express': '^5.0.0',
   '@types/koa': '^3.0.0',
   '@types/node': '^20.19.0',
+  '@azure/functions': '^4.0.0',
 };
 
 beforeAll(async () => {
@@ -80,10 +81,11 @@ beforeAll(async () => {
   }
 }, 300_000);
 
-// Removing the installed project takes about 10 s on a busy machine: more than a hook's default.
+// Removing the project (typescript, the frameworks) can take longer than the default hook timeout on
+// a busy machine.
 afterAll(() => {
   if (project) rmSync(project, { recursive: true, force: true });
-}, 60_000);
+}, 120_000);
 
 interface Outcome {
   withToken: number;
@@ -98,7 +100,7 @@ interface Report {
   /** process.versions.node of the process that ran the entry. */
   node: string;
   verifiedOid: string;
-  results: Record<'express' | 'koa' | 'fastify' | 'fetch' | 'hono', Outcome>;
+  results: Record<'express' | 'koa' | 'fastify' | 'fetch' | 'hono' | 'azure-functions', Outcome>;
   refused?: string;
   cli?: Record<string, unknown>;
   adapter: Record<string, unknown>;
@@ -152,6 +154,7 @@ function expectServed(report: Report, label: string): void {
     fastify: served,
     fetch: served,
     hono: served,
+    'azure-functions': served,
   });
   // @org/entra-core/adapter: the state of a request, of a preflight, and a guard with no state.
   expect(report.adapter).toEqual({

@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import SwaggerParser from '@apidevtools/swagger-parser';
 import { createEntraValidator, type EntraValidator } from '@org/entra-express';
 import { createMockEntra, type MockEntra } from '@org/entra-testing';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -164,10 +165,37 @@ describe('OpenAPI and Swagger UI', () => {
     expect(flow.tokenUrl).toBe(`${entra.authority}/${entra.tenantId}/oauth2/v2.0/token`);
     const readScope = `api://${entra.clientId}/Orders.Read`;
     expect(Object.keys(flow.scopes)).toEqual([readScope]);
-    expect(doc.paths['/orders'].get.security).toContainEqual({ entra: [readScope] });
-    expect(doc.paths['/me'].get.security).toContainEqual({ entra: [] });
-    expect(doc.paths['/orders/export'].post.security).toContainEqual({ entra: [] });
+    expect(doc.paths['/orders'].get.security).toEqual([{ entra: [readScope] }, { bearerToken: [] }]);
     expect(doc.paths['/health'].get.security).toEqual([]);
+  });
+
+  test('app-only routes name the client credentials scheme, never the sign-in one', async () => {
+    const doc = await (await call('/openapi.json')).json();
+    const daemon = doc.components.securitySchemes.entraApp;
+    const appScope = `api://${entra.clientId}/.default`;
+    expect(daemon.type).toBe('oauth2');
+    expect(daemon.flows).toEqual({
+      clientCredentials: {
+        tokenUrl: `${entra.authority}/${entra.tenantId}/oauth2/v2.0/token`,
+        scopes: { [appScope]: expect.any(String) },
+      },
+    });
+    expect(daemon.description).toContain('Orders.Export');
+    expect(doc.paths['/orders/export'].post.security).toEqual([
+      { entraApp: [appScope] },
+      { bearerToken: [] },
+    ]);
+    // Any valid token: a user's (sign-in) or a daemon's (client credentials).
+    expect(doc.paths['/me'].get.security).toEqual([
+      { entra: [] },
+      { entraApp: [appScope] },
+      { bearerToken: [] },
+    ]);
+  });
+
+  test('openapi.json is a valid OpenAPI 3 document', async () => {
+    const doc = await (await call('/openapi.json')).json();
+    await expect(SwaggerParser.validate(doc)).resolves.toMatchObject({ openapi: '3.0.3' });
   });
 
   test('/docs serves Swagger UI with PKCE and the SPA client id', async () => {

@@ -10,6 +10,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import {
   createEntraValidator,
+  type EntraSecurityRequirementOptions,
   type EntraValidator,
   type EntraValidatorOptions,
   entraAuth,
@@ -28,6 +29,11 @@ export const DEFAULT_ALLOWED_ORIGIN = 'http://localhost:5173';
 /** The delegated scopes the API exposes, with the text Swagger UI shows next to each. */
 export const API_SCOPES: Record<string, string> = {
   [ORDERS_READ]: 'Read your orders',
+};
+
+/** The app roles (application permissions) daemons can be granted. */
+export const API_APP_ROLES: Record<string, string> = {
+  [ORDERS_EXPORT]: 'Export every order',
 };
 
 export interface AppConfig {
@@ -88,10 +94,11 @@ export async function createApp(config: AppConfig): Promise<FastifyInstance> {
   const app = Fastify({ logger: config.logger ?? false });
   if (owned) app.addHook('onClose', async () => validator.close());
 
-  // The route's security requirement is built from the same scopes its guard demands. A token can
+  // The route's security requirement says what its guards demand: the scopes of a user's token
+  // (`entra`, sign-in), an app-only token (`entraApp`, client credentials), or either. A token can
   // also be pasted as is (bearerToken), e.g. one from `az account get-access-token`.
-  const security = (scopes: string[] = []) => [
-    ...entraSecurityRequirement(validator, scopes),
+  const security = (requirement: EntraSecurityRequirementOptions) => [
+    ...entraSecurityRequirement(validator, requirement),
     { bearerToken: [] },
   ];
   const scheme = entraSecurityScheme(validator, { scopes: API_SCOPES });
@@ -119,6 +126,7 @@ export async function createApp(config: AppConfig): Promise<FastifyInstance> {
       components: {
         securitySchemes: {
           entra: scheme,
+          entraApp: entraSecurityScheme(validator, { flow: 'clientCredentials', appRoles: API_APP_ROLES }),
           bearerToken: {
             type: 'http',
             scheme: 'bearer',
@@ -164,7 +172,7 @@ export async function createApp(config: AppConfig): Promise<FastifyInstance> {
       {
         schema: {
           summary: 'The caller, as the API saw the token',
-          security: security(),
+          security: security({ caller: 'any' }),
           response: { 200: { description: 'The verified caller', ...caller }, 401: refusals[401] },
         },
       },
@@ -177,7 +185,7 @@ export async function createApp(config: AppConfig): Promise<FastifyInstance> {
         preHandler: requireScopes(ORDERS_READ),
         schema: {
           summary: `List orders (delegated scope ${ORDERS_READ})`,
-          security: security([ORDERS_READ]),
+          security: security({ scopes: [ORDERS_READ] }),
           response: {
             200: {
               description: 'The orders',
@@ -201,7 +209,7 @@ export async function createApp(config: AppConfig): Promise<FastifyInstance> {
             `For daemons (client credentials): the calling app must be granted the application permission ` +
             `\`${ORDERS_EXPORT}\` (an app role of this API) and request \`<App ID URI>/.default\`. ` +
             'User tokens are refused.',
-          security: security(),
+          security: security({ caller: 'app' }),
           response: {
             200: {
               description: 'The export',

@@ -1,3 +1,4 @@
+import SwaggerParser from '@apidevtools/swagger-parser';
 import { createEntraValidator, type EntraValidator } from '@org/entra-fastify';
 import { createMockEntra, type MockEntra } from '@org/entra-testing';
 import type { FastifyInstance } from 'fastify';
@@ -159,11 +160,37 @@ describe('OpenAPI and Swagger UI', () => {
     expect(flow.refreshUrl).toBe(flow.tokenUrl);
     const readScope = `api://${entra.clientId}/Orders.Read`;
     expect(Object.keys(flow.scopes)).toEqual([readScope]);
-    expect(doc.paths['/orders'].get.security).toContainEqual({ entra: [readScope] });
-    expect(doc.paths['/me'].get.security).toContainEqual({ entra: [] });
-    expect(doc.paths['/orders/export'].post.security).toContainEqual({ entra: [] });
+    expect(doc.paths['/orders'].get.security).toEqual([{ entra: [readScope] }, { bearerToken: [] }]);
     expect(doc.paths['/health'].get.security).toEqual([]);
     expect(doc.paths['/orders'].get.responses['403']).toBeDefined();
+  });
+
+  test('app-only routes name the client credentials scheme, never the sign-in one', async () => {
+    const doc = await (await call('/docs/json')).json();
+    const daemon = doc.components.securitySchemes.entraApp;
+    const appScope = `api://${entra.clientId}/.default`;
+    expect(daemon.type).toBe('oauth2');
+    expect(daemon.flows).toEqual({
+      clientCredentials: {
+        tokenUrl: `${entra.authority}/${entra.tenantId}/oauth2/v2.0/token`,
+        scopes: { [appScope]: expect.any(String) },
+      },
+    });
+    expect(daemon.description).toContain('Orders.Export');
+    expect(doc.paths['/orders/export'].post.security).toEqual([
+      { entraApp: [appScope] },
+      { bearerToken: [] },
+    ]);
+    expect(doc.paths['/me'].get.security).toEqual([
+      { entra: [] },
+      { entraApp: [appScope] },
+      { bearerToken: [] },
+    ]);
+  });
+
+  test('the OpenAPI document is valid OpenAPI 3', async () => {
+    const doc = await (await call('/docs/json')).json();
+    await expect(SwaggerParser.validate(doc)).resolves.toMatchObject({ openapi: '3.0.3' });
   });
 
   test('/docs serves Swagger UI with PKCE and the SPA client id', async () => {

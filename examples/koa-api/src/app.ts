@@ -1,7 +1,7 @@
 /**
  * The Orders API with Koa, @koa/router and @org/entra-koa: a public route, a route for a delegated
  * scope, a route for an app role (app-only), one that returns the caller; CORS for one single-page
- * app.
+ * app; the OpenAPI document and Swagger UI.
  */
 import { randomUUID } from 'node:crypto';
 import cors from '@koa/cors';
@@ -10,11 +10,14 @@ import {
   type EntraValidator,
   type EntraValidatorOptions,
   entraAuth,
+  entraSecurityScheme,
   requireAppOnly,
   requireRoles,
   requireScopes,
 } from '@org/entra-koa';
 import Koa from 'koa';
+import { swaggerUi } from './docs.js';
+import { API_SCOPES, openApiDocument } from './openapi.js';
 import { describeCaller, ORDERS, ORDERS_EXPORT, ORDERS_READ } from './orders.js';
 
 export const DEFAULT_ALLOWED_ORIGIN = 'http://localhost:5173';
@@ -27,6 +30,8 @@ export interface AppConfig {
   auth: EntraValidatorOptions | EntraValidator;
   /** The single-page app allowed to call the API from a browser. Default `http://localhost:5173`. */
   allowedOrigin?: string;
+  /** The client id Swagger UI signs in with (a SPA registration). */
+  docsClientId?: string;
 }
 
 /** The Koa app, with the validator its routes use (`app.validator.close()` on shutdown). */
@@ -53,6 +58,16 @@ export function createApp(config: AppConfig): OrdersApp {
   // Public: no auth middleware on this route.
   router.get('/health', (ctx) => {
     ctx.body = { status: 'ok' };
+  });
+  const document = openApiDocument(auth.validator);
+  router.get('/openapi.json', (ctx) => {
+    ctx.body = document;
+  });
+  const scheme = entraSecurityScheme(auth.validator, { scopes: API_SCOPES });
+  swaggerUi(router, {
+    specUrl: '/openapi.json',
+    clientId: config.docsClientId,
+    scopes: Object.keys(scheme.flows.authorizationCode.scopes),
   });
 
   // Any valid access token for this API.

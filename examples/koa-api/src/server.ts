@@ -6,6 +6,7 @@
  *   ENTRA_CLIENT_ID       the API's application (client) id
  *   ENTRA_AUDIENCE        optional: the accepted audience(s), comma-separated
  *                         (default: the client id and api://<client id>)
+ *   ENTRA_SPA_CLIENT_ID   optional: the SPA client id Swagger UI signs in with
  *   CORS_ORIGIN           the single-page app's origin (default http://localhost:5173)
  *   PORT, HOST            where to listen (default 3000 on 127.0.0.1)
  */
@@ -45,11 +46,17 @@ try {
   );
 }
 
-const app = createApp({ auth: validator, allowedOrigin: env.CORS_ORIGIN || DEFAULT_ALLOWED_ORIGIN });
+const app = createApp({
+  auth: validator,
+  allowedOrigin: env.CORS_ORIGIN || DEFAULT_ALLOWED_ORIGIN,
+  docsClientId: env.ENTRA_SPA_CLIENT_ID,
+});
 const server = app.listen(Number(env.PORT ?? 3000), env.HOST || '127.0.0.1', () => {
   const { address, port } = server.address() as AddressInfo;
   const baseUrl = `http://${address.includes(':') ? `[${address}]` : address}:${port}`;
-  console.log(`Orders API (Koa) on ${baseUrl}   CORS: ${env.CORS_ORIGIN || DEFAULT_ALLOWED_ORIGIN}`);
+  console.log(
+    `Orders API (Koa) on ${baseUrl}   docs: ${baseUrl}/docs   CORS: ${env.CORS_ORIGIN || DEFAULT_ALLOWED_ORIGIN}`,
+  );
   if (local) console.log(`\n${tryItLines(local, baseUrl).join('\n')}\n`);
   else
     console.log(

@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import SwaggerParser from '@apidevtools/swagger-parser';
 import { createEntraValidator, type EntraValidator } from '@org/entra-koa';
 import { createMockEntra, type MockEntra } from '@org/entra-testing';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -15,7 +16,10 @@ let base: string;
 beforeAll(async () => {
   entra = await createMockEntra();
   validator = createEntraValidator(entra.validatorOptions());
-  server = createApp({ auth: validator, allowedOrigin: SPA }).listen(0, '127.0.0.1');
+  server = createApp({ auth: validator, allowedOrigin: SPA, docsClientId: 'spa-client-id' }).listen(
+    0,
+    '127.0.0.1',
+  );
   await once(server, 'listening');
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
@@ -163,4 +167,62 @@ test('createApp also takes validator options', async () => {
     other.closeAllConnections();
     built.validator.close();
   }
+});
+
+describe('OpenAPI and Swagger UI', () => {
+  test('openapi.json is a valid OpenAPI 3 document', async () => {
+    const res = await call('/openapi.json');
+    expect(res.status).toBe(200);
+    await expect(SwaggerParser.validate(await res.json())).resolves.toMatchObject({ openapi: '3.0.3' });
+  });
+
+  test('the Entra schemes: sign-in for user routes, client credentials for the app-only route', async () => {
+    const doc = await (await call('/openapi.json')).json();
+    const flow = doc.components.securitySchemes.entra.flows.authorizationCode;
+    expect(flow.authorizationUrl).toBe(`${entra.authority}/${entra.tenantId}/oauth2/v2.0/authorize`);
+    expect(flow.tokenUrl).toBe(`${entra.authority}/${entra.tenantId}/oauth2/v2.0/token`);
+    const readScope = `api://${entra.clientId}/Orders.Read`;
+    expect(Object.keys(flow.scopes)).toEqual([readScope]);
+    const appScope = `api://${entra.clientId}/.default`;
+    expect(doc.components.securitySchemes.entraApp.flows).toEqual({
+      clientCredentials: { tokenUrl: flow.tokenUrl, scopes: { [appScope]: expect.any(String) } },
+    });
+    expect(doc.paths['/orders'].get.security).toEqual([{ entra: [readScope] }, { bearerToken: [] }]);
+    expect(doc.paths['/orders/export'].post.security).toEqual([
+      { entraApp: [appScope] },
+      { bearerToken: [] },
+    ]);
+    expect(doc.paths['/me'].get.security).toEqual([
+      { entra: [] },
+      { entraApp: [appScope] },
+      { bearerToken: [] },
+    ]);
+    expect(doc.paths['/health'].get.security).toEqual([]);
+  });
+
+  test('/docs serves Swagger UI with PKCE and the SPA client id, and only its own assets', async () => {
+    for (const path of ['/docs', '/docs/']) {
+      const page = await call(path);
+      expect(page.status).toBe(200);
+      expect(page.headers.get('content-type')).toContain('text/html');
+      expect(await page.text()).toContain('/docs/swagger-ui-bundle.js');
+    }
+    const init = await (await call('/docs/init.js')).text();
+    expect(init).toContain('"usePkceWithAuthorizationCodeGrant":true');
+    expect(init).toContain('"clientId":"spa-client-id"');
+    expect(init).toContain(`api://${entra.clientId}/Orders.Read`);
+    const bundle = await call('/docs/swagger-ui-bundle.js');
+    expect(bundle.status).toBe(200);
+    expect(bundle.headers.get('content-type')).toContain('javascript');
+    await bundle.arrayBuffer();
+    expect((await call('/docs/oauth2-redirect.html')).status).toBe(200);
+    expect((await call('/docs/package.json')).status).toBe(404);
+    expect((await call('/docs/..%2Fpackage.json')).status).toBe(404);
+  });
+
+  test('the docs are public: no token needed', async () => {
+    const res = await call('/openapi.json', undefined, { headers: { origin: SPA } });
+    expect(res.status).toBe(200);
+    await res.arrayBuffer();
+  });
 });

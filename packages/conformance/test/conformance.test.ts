@@ -7,6 +7,7 @@ import fastify4 from 'fastify4';
 import Koa3 from 'koa';
 import Koa2 from 'koa2';
 import { describeConformance } from '../src/index.js';
+import { azureFunctionsTarget } from './apps/azure-functions.js';
 import { expressTarget } from './apps/express.js';
 import { fastifyTarget } from './apps/fastify.js';
 import { fetchTarget } from './apps/fetch.js';
@@ -22,4 +23,5 @@ describeConformance([
   fastifyTarget('fastify 4', fastify4 as unknown as typeof fastify5),
   fetchTarget,
   honoTarget,
+  azureFunctionsTarget,
 ]);

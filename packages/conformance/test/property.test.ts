@@ -24,6 +24,7 @@ import {
   type TestRequest,
   type TestResponse,
 } from '../src/index.js';
+import { azureFunctionsTarget } from './apps/azure-functions.js';
 import { expressTarget } from './apps/express.js';
 import { fastifyTarget } from './apps/fastify.js';
 import { fetchTarget } from './apps/fetch.js';
@@ -39,6 +40,7 @@ const TARGETS: readonly ConformanceTarget[] = [
   fastifyTarget('fastify 4', fastify4 as unknown as typeof fastify5),
   fetchTarget,
   honoTarget,
+  azureFunctionsTarget,
 ];
 const REQUESTS = 200;
 const OTHER_TENANT = '0d1e2f3a-4b5c-4d6e-8f70-8192a3b4c5d6';

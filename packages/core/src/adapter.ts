@@ -27,7 +27,13 @@
  * @packageDocumentation
  * @module \@org/entra-core/adapter
  */
-import type { PrincipalCheck } from './authorize.js';
+import {
+  createRoleCheck,
+  createScopeCheck,
+  createScopeOrRoleCheck,
+  type MatchOptions,
+  type PrincipalCheck,
+} from './authorize.js';
 import { EntraAuthError, EntraConfigError, isEntraAuthError } from './errors.js';
 import type { GroupsCheck } from './groups/index.js';
 import type { EntraValidatorOptions } from './options.js';
@@ -364,6 +370,60 @@ export function runGuard(
   const principal = state?.principal;
   if (principal === undefined) throw new EntraAuthError('missing_token');
   return check(principal);
+}
+
+/**
+ * The requirement options of an adapter whose route options carry it (the third argument of
+ * `withEntraAuth` in `@org/entra-fetch` and `@org/entra-azure-functions`).
+ *
+ * @example
+ * ```ts
+ * const options: RouteRequirementOptions = { scopes: ['Orders.Read', 'Orders.Write'], match: 'any' };
+ * ```
+ */
+export interface RouteRequirementOptions extends MatchOptions {
+  /** Required scopes (all, or any with `match: 'any'`). With `roles` too: any scope or any role passes. */
+  scopes?: string | readonly string[];
+  /** Required roles (all, or any with `match: 'any'`). With `scopes` too: any scope or any role passes. */
+  roles?: string | readonly string[];
+}
+
+/**
+ * The check a route's `scopes` / `roles` / `match` options ask for, built and validated at set-up
+ * (`undefined` when they ask for none): `createScopeCheck`, `createRoleCheck`, or, with both,
+ * `createScopeOrRoleCheck`. Combinations that cannot mean what they say (`match` alone, `match`
+ * with both, a requirement on an `optional` route) are `EntraConfigError`s naming `where`.
+ *
+ * @example
+ * ```ts
+ * const options = resolveAdapterOptions(userOptions, 'withEntraAuth', { scopes: 'any', roles: 'any', match: 'any' });
+ * const check = routeRequirement(options, 'withEntraAuth');
+ * // per request, after authentication:
+ * if (check !== undefined) runGuard(state, check);
+ * ```
+ */
+export function routeRequirement(
+  options: Readonly<RouteRequirementOptions> & { readonly optional: boolean },
+  where: string,
+): PrincipalCheck | undefined {
+  const scopes = own(options, 'scopes') as RouteRequirementOptions['scopes'];
+  const roles = own(options, 'roles') as RouteRequirementOptions['roles'];
+  const match = own(options, 'match') as RouteRequirementOptions['match'];
+  if (scopes === undefined && roles === undefined) {
+    if (match !== undefined) throw new EntraConfigError(`${where}: match applies to scopes or roles`);
+    return undefined;
+  }
+  if (options.optional) {
+    throw new EntraConfigError(
+      `${where}: optional cannot be combined with scopes or roles (anonymous requests would be refused): drop optional, or check the principal in the handler`,
+    );
+  }
+  if (scopes === undefined) return createRoleCheck(roles as string | readonly string[], { match });
+  if (roles === undefined) return createScopeCheck(scopes, { match });
+  if (match !== undefined) {
+    throw new EntraConfigError(`${where}: with both scopes and roles, any one passes: drop match`);
+  }
+  return createScopeOrRoleCheck({ scopes, roles });
 }
 
 /**

@@ -51,7 +51,13 @@ export { CONSUMERS_TENANT_ID, isGuid } from './ids.js';
 export type { DecodedToken, TokenKind } from './inspect.js';
 export { classifyToken, decodeTokenUnverified } from './inspect.js';
 export { microsoftServiceName } from './microsoft.js';
-export type { EntraOpenApiOptions, OpenApiOAuth2Scheme } from './openapi.js';
+export type {
+  EntraClientCredentialsOpenApiOptions,
+  EntraOpenApiOptions,
+  EntraSecurityRequirementOptions,
+  OpenApiClientCredentialsScheme,
+  OpenApiOAuth2Scheme,
+} from './openapi.js';
 export { entraSecurityRequirement, entraSecurityScheme } from './openapi.js';
 export type {
   EntraAllowedTenants,

@@ -1,7 +1,8 @@
 /**
  * OpenAPI 3 descriptions of an Entra-protected API, as FastAPI's `OAuth2AuthorizationCodeBearer`
- * gives: a security scheme (authorization code flow against Entra, which Swagger UI runs with PKCE)
- * and per-operation requirements listing the scopes each route's guard demands.
+ * gives: security schemes (the authorization code flow, which Swagger UI runs with PKCE, for users;
+ * the client credentials flow for daemons) and per-operation requirements naming the scheme and the
+ * scopes each route's guard demands.
  */
 import { EntraConfigError } from './errors.js';
 import { GUID_RE } from './ids.js';
@@ -20,6 +21,8 @@ import type { EntraValidator, EntraValidatorConfig } from './validator.js';
  * ```
  */
 export interface EntraOpenApiOptions {
+  /** The flow: `'authorizationCode'` (the default, for users). For daemons, see {@link EntraClientCredentialsOpenApiOptions}. */
+  flow?: 'authorizationCode';
   /** The API's delegated scopes, by short name (`Orders.Read`), with a description each. */
   scopes: Record<string, string>;
   /** The App ID URI scopes are prefixed with. Default: the first `api://` audience, else `api://{clientId}`. */
@@ -54,13 +57,69 @@ export interface OpenApiOAuth2Scheme {
   };
 }
 
+/**
+ * Options of {@link entraSecurityScheme} for the scheme of app-only routes: the OAuth2 client
+ * credentials flow, whose only scope is `<App ID URI>/.default` (a daemon gets the application
+ * permissions, the app roles, it was granted; it cannot ask for one role).
+ *
+ * @example
+ * ```ts
+ * const options: EntraClientCredentialsOpenApiOptions = {
+ *   flow: 'clientCredentials',
+ *   appRoles: { 'Orders.Export': 'Export every order' },
+ * };
+ * const entraApp = entraSecurityScheme(validator, options);
+ * ```
+ */
+export interface EntraClientCredentialsOpenApiOptions {
+  flow: 'clientCredentials';
+  /** The API's app roles that applications can be granted, by name, with a description each (listed in the scheme's description). */
+  appRoles?: Record<string, string>;
+  /** The App ID URI of the `.default` scope. Default: the first `api://` audience, else `api://{clientId}`. */
+  appIdUri?: string;
+  /**
+   * Override the token endpoint. Default: derived from the authority and tenant; required for a
+   * multi-tenant validator (`organizations`, `common`), because client credentials are requested
+   * from the calling app's own tenant.
+   */
+  tokenUrl?: string;
+  /** Shown in the docs page. */
+  description?: string;
+}
+
+/**
+ * An OpenAPI 3 OAuth2 security scheme object with the client credentials flow: what app-only routes
+ * name in their requirement (see {@link entraSecurityRequirement}'s `caller`).
+ *
+ * @example
+ * ```ts
+ * const entraApp: OpenApiClientCredentialsScheme = entraSecurityScheme(validator, { flow: 'clientCredentials' });
+ * entraApp.flows.clientCredentials.scopes; // { 'api://<client id>/.default': '...' }
+ * ```
+ */
+export interface OpenApiClientCredentialsScheme {
+  type: 'oauth2';
+  description: string;
+  flows: {
+    clientCredentials: {
+      tokenUrl: string;
+      scopes: Record<string, string>;
+    };
+  };
+}
+
+/** An own property's value: a polluted `Object.prototype` configures nothing. */
+function own<T extends object, K extends keyof T & string>(object: T, key: K): T[K] | undefined {
+  return Object.hasOwn(object, key) ? object[key] : undefined;
+}
+
 function configOf(source: EntraValidator | EntraValidatorConfig): EntraValidatorConfig {
   return 'config' in source ? source.config : source;
 }
 
-function appIdUriOf(config: EntraValidatorConfig, options: { appIdUri?: string }): string {
+function appIdUriOf(config: EntraValidatorConfig, options: { appIdUri?: string | undefined }): string {
   const uri =
-    options.appIdUri ??
+    own(options, 'appIdUri') ??
     // The App ID URI is the audience that is not the bare client id: `api://…` or a custom one
     // (`https://contoso.com/orders`), which is what clients prefix their scopes with.
     config.audiences.find((a) => a.startsWith('api://')) ??
@@ -83,66 +142,186 @@ function endpoints(config: EntraValidatorConfig): { authorize: string; token: st
 }
 
 /**
- * The OpenAPI 3 security scheme for a validator's configuration: OAuth2 authorization code flow
- * against Entra (Swagger UI: set `usePkceWithAuthorizationCodeGrant: true`, and register its
- * redirect URI as a single-page application in Entra). Scope keys are full scope URIs
- * (`api://<client id>/Orders.Read`), which is what a client must request.
+ * The OpenAPI 3 security scheme for a validator's configuration, for `components.securitySchemes`.
+ *
+ * - By default, the OAuth2 authorization code flow against Entra, for users (Swagger UI: set
+ *   `usePkceWithAuthorizationCodeGrant: true`, and register its redirect URI as a single-page
+ *   application in Entra). Scope keys are full scope URIs (`api://<client id>/Orders.Read`), which is
+ *   what a client must request.
+ * - With `flow: 'clientCredentials'`, the client credentials flow, for daemons calling app-only
+ *   routes: its one scope is `<App ID URI>/.default`, and the app roles are listed in its description.
+ *
+ * Declare each under the name {@link entraSecurityRequirement} uses: `entra` and `entraApp`.
  *
  * @example
  * ```ts
- * const scheme = entraSecurityScheme(validator, { scopes: { 'Orders.Read': 'Read orders' } });
- * // components.securitySchemes.entra = scheme
+ * const securitySchemes = {
+ *   entra: entraSecurityScheme(validator, { scopes: { 'Orders.Read': 'Read orders' } }),
+ *   entraApp: entraSecurityScheme(validator, { flow: 'clientCredentials', appRoles: { 'Orders.Export': 'Export orders' } }),
+ * };
  * ```
  */
 export function entraSecurityScheme(
   source: EntraValidator | EntraValidatorConfig,
   options: EntraOpenApiOptions,
-): OpenApiOAuth2Scheme {
+): OpenApiOAuth2Scheme;
+export function entraSecurityScheme(
+  source: EntraValidator | EntraValidatorConfig,
+  options: EntraClientCredentialsOpenApiOptions,
+): OpenApiClientCredentialsScheme;
+export function entraSecurityScheme(
+  source: EntraValidator | EntraValidatorConfig,
+  options: EntraOpenApiOptions | EntraClientCredentialsOpenApiOptions,
+): OpenApiOAuth2Scheme | OpenApiClientCredentialsScheme {
   const config = configOf(source);
+  const given: Partial<Record<'flow' | 'scopes', unknown>> =
+    typeof options === 'object' && options !== null ? options : {};
+  if (own(given, 'flow') === 'clientCredentials') {
+    return clientCredentialsScheme(config, options as EntraClientCredentialsOpenApiOptions);
+  }
+  const scopesGiven = own(given, 'scopes');
   if (
-    typeof options !== 'object' ||
-    options === null ||
-    typeof options.scopes !== 'object' ||
-    options.scopes === null
+    (own(given, 'flow') ?? 'authorizationCode') !== 'authorizationCode' ||
+    typeof scopesGiven !== 'object' ||
+    scopesGiven === null
   ) {
     throw new EntraConfigError(
-      "entraSecurityScheme needs { scopes }, e.g. { scopes: { 'Orders.Read': 'Read orders' } }",
+      "entraSecurityScheme needs { scopes }, e.g. { scopes: { 'Orders.Read': 'Read orders' } }, or { flow: 'clientCredentials' } for app-only routes",
     );
   }
-  const prefix = appIdUriOf(config, options);
+  const opts = options as EntraOpenApiOptions;
+  const prefix = appIdUriOf(config, opts);
   const scopes: Record<string, string> = {};
-  for (const [name, description] of Object.entries(options.scopes))
+  for (const [name, description] of Object.entries(scopesGiven))
     scopes[`${prefix}/${name}`] = String(description);
   const { authorize, token } = endpoints(config);
   return {
     type: 'oauth2',
     description:
-      options.description ?? 'Microsoft Entra ID: sign in and consent to the scopes this API needs.',
+      own(opts, 'description') ?? 'Microsoft Entra ID: sign in and consent to the scopes this API needs.',
     flows: {
       authorizationCode: {
-        authorizationUrl: options.authorizationUrl ?? authorize,
-        tokenUrl: options.tokenUrl ?? token,
-        refreshUrl: options.tokenUrl ?? token,
+        authorizationUrl: own(opts, 'authorizationUrl') ?? authorize,
+        tokenUrl: own(opts, 'tokenUrl') ?? token,
+        refreshUrl: own(opts, 'tokenUrl') ?? token,
         scopes,
       },
     },
   };
 }
 
+function clientCredentialsScheme(
+  config: EntraValidatorConfig,
+  options: EntraClientCredentialsOpenApiOptions,
+): OpenApiClientCredentialsScheme {
+  const tokenUrl = own(options, 'tokenUrl');
+  if (tokenUrl === undefined && config.multiTenant) {
+    throw new EntraConfigError(
+      `entraSecurityScheme: a daemon requests client credentials from its own tenant's token endpoint, and this validator accepts several tenants (${config.tenantId}): pass tokenUrl, e.g. { flow: 'clientCredentials', tokenUrl: 'https://login.microsoftonline.com/<tenant>/oauth2/v2.0/token' }`,
+    );
+  }
+  const appRoles = own(options, 'appRoles');
+  if (appRoles !== undefined && (typeof appRoles !== 'object' || appRoles === null)) {
+    throw new EntraConfigError(
+      "entraSecurityScheme: appRoles is an object of role names and descriptions, e.g. { 'Orders.Export': 'Export orders' }",
+    );
+  }
+  const scope = `${appIdUriOf(config, options)}/.default`;
+  const roles = Object.entries(appRoles ?? {}).map(([name, text]) => `\`${name}\` (${String(text)})`);
+  const description =
+    own(options, 'description') ??
+    `Microsoft Entra ID, app-only (client credentials): a daemon requests \`${scope}\` and gets the application permissions (app roles) an administrator granted it${roles.length > 0 ? `: ${roles.join(', ')}` : ''}.`;
+  return {
+    type: 'oauth2',
+    description,
+    flows: {
+      clientCredentials: {
+        tokenUrl: tokenUrl ?? endpoints(config).token,
+        scopes: { [scope]: 'The application permissions (app roles) granted to the calling app' },
+      },
+    },
+  };
+}
+
 /**
- * An operation's security requirement: the scheme name and the full URIs of the scopes its guard
- * demands (an empty list for routes that only need a valid token).
+ * Options of {@link entraSecurityRequirement}.
  *
  * @example
  * ```ts
- * const security = entraSecurityRequirement(validator, ['Orders.Read']); // [{ entra: ['api://<id>/Orders.Read'] }]
+ * const options: EntraSecurityRequirementOptions = { caller: 'app' };
+ * const security = entraSecurityRequirement(validator, options); // [{ entraApp: ['api://<id>/.default'] }]
+ * ```
+ */
+export interface EntraSecurityRequirementOptions {
+  /** The delegated scopes the route's guard demands, by short name (`Orders.Read`). */
+  scopes?: readonly string[];
+  /**
+   * Who may call the route: `'user'` (default: delegated tokens, the authorization code scheme),
+   * `'app'` (app-only tokens, as behind `requireAppOnly`: the client credentials scheme with
+   * `<App ID URI>/.default`), or `'any'` (either: the two requirements as alternatives, as for a
+   * route that needs only a valid token, or `requireScopeOrRole`).
+   */
+  caller?: 'user' | 'app' | 'any';
+  /** The name of the authorization code scheme in `components.securitySchemes`. Default `entra`. */
+  schemeName?: string;
+  /** The name of the client credentials scheme in `components.securitySchemes`. Default `entraApp`. */
+  appSchemeName?: string;
+  /** The App ID URI scopes are prefixed with (default: as in {@link entraSecurityScheme}). */
+  appIdUri?: string;
+}
+
+const CALLERS: readonly unknown[] = ['user', 'app', 'any'];
+
+/**
+ * An operation's `security`: which scheme a caller's token comes from, and the full URIs of the
+ * scopes the route's guard demands (an empty list for routes that only need a valid token).
+ * Delegated routes name the authorization code scheme (`entra`); app-only routes (`caller: 'app'`)
+ * the client credentials scheme (`entraApp`) with `<App ID URI>/.default`, since no user sign-in
+ * can produce an app-only token; `caller: 'any'` lists both, either satisfies.
+ *
+ * @example
+ * ```ts
+ * entraSecurityRequirement(validator, ['Orders.Read']); // [{ entra: ['api://<id>/Orders.Read'] }]
+ * entraSecurityRequirement(validator, { caller: 'app' }); // [{ entraApp: ['api://<id>/.default'] }]
+ * entraSecurityRequirement(validator, { caller: 'any' }); // [{ entra: [] }, { entraApp: ['api://<id>/.default'] }]
  * ```
  */
 export function entraSecurityRequirement(
   source: EntraValidator | EntraValidatorConfig,
-  scopes: readonly string[] = [],
-  options: { schemeName?: string; appIdUri?: string } = {},
+  scopes?: readonly string[],
+  options?: Omit<EntraSecurityRequirementOptions, 'scopes'>,
+): Array<Record<string, string[]>>;
+export function entraSecurityRequirement(
+  source: EntraValidator | EntraValidatorConfig,
+  options: EntraSecurityRequirementOptions,
+): Array<Record<string, string[]>>;
+export function entraSecurityRequirement(
+  source: EntraValidator | EntraValidatorConfig,
+  scopesOrOptions: readonly string[] | EntraSecurityRequirementOptions = [],
+  moreOptions: Omit<EntraSecurityRequirementOptions, 'scopes'> = {},
 ): Array<Record<string, string[]>> {
-  const prefix = scopes.length > 0 ? appIdUriOf(configOf(source), options) : '';
-  return [{ [options.schemeName ?? 'entra']: scopes.map((s) => `${prefix}/${s}`) }];
+  const options: EntraSecurityRequirementOptions = Array.isArray(scopesOrOptions)
+    ? { ...moreOptions, scopes: scopesOrOptions }
+    : (scopesOrOptions as EntraSecurityRequirementOptions);
+  if (typeof options !== 'object' || options === null) {
+    throw new EntraConfigError(
+      "entraSecurityRequirement: pass the route's scopes (['Orders.Read']) or options ({ caller: 'app' })",
+    );
+  }
+  const scopes = own(options, 'scopes') ?? [];
+  const caller = own(options, 'caller') ?? 'user';
+  if (!CALLERS.includes(caller)) {
+    throw new EntraConfigError("entraSecurityRequirement: caller is 'user' (default), 'app' or 'any'");
+  }
+  if (caller === 'app' && scopes.length > 0) {
+    throw new EntraConfigError(
+      'entraSecurityRequirement: app-only tokens carry no delegated scopes (their permissions are app roles): drop scopes, or use caller: "any"',
+    );
+  }
+  const config = configOf(source);
+  const appIdUri = own(options, 'appIdUri');
+  const prefix = scopes.length > 0 || caller !== 'user' ? appIdUriOf(config, { appIdUri }) : '';
+  const user = { [own(options, 'schemeName') ?? 'entra']: scopes.map((s) => `${prefix}/${s}`) };
+  const app = { [own(options, 'appSchemeName') ?? 'entraApp']: [`${prefix}/.default`] };
+  return caller === 'user' ? [user] : caller === 'app' ? [app] : [user, app];
 }

@@ -10,6 +10,7 @@ import {
   type EntraAuthState,
   passesToFramework,
   resolveAdapterOptions,
+  routeRequirement,
   runGuard,
   toValidator,
 } from '../src/adapter.js';
@@ -262,6 +263,64 @@ describe('runGuard', () => {
   });
 });
 
+describe('routeRequirement', () => {
+  const resolve = (options: object) =>
+    resolveAdapterOptions(options, 'withEntraAuth', { scopes: 'any', roles: 'any', match: 'any' });
+  const codeFor = async (
+    check: ReturnType<typeof routeRequirement>,
+    claims: Record<string, unknown>,
+    kind?: 'app',
+  ) => {
+    const { validator } = validatorFor(entra(), clock);
+    const principal = await validator.verify(entra().createToken(claims, kind ? { kind } : {}));
+    try {
+      check?.(principal);
+      return 'ok';
+    } catch (error) {
+      return (error as EntraAuthError).code;
+    }
+  };
+
+  test('none asked: no check', () => {
+    expect(routeRequirement(resolve({}), 'withEntraAuth')).toBeUndefined();
+    expect(routeRequirement(resolve({ optional: true }), 'withEntraAuth')).toBeUndefined();
+  });
+
+  test('scopes, roles (all or any), and scopes with roles (any one)', async () => {
+    const both = routeRequirement(resolve({ scopes: ['A', 'B'] }), 'x');
+    expect(await codeFor(both, { scp: 'A B' })).toBe('ok');
+    expect(await codeFor(both, { scp: 'A' })).toBe('insufficient_scope');
+    const either = routeRequirement(resolve({ scopes: ['A', 'B'], match: 'any' }), 'x');
+    expect(await codeFor(either, { scp: 'B' })).toBe('ok');
+    const role = routeRequirement(resolve({ roles: 'Jobs.Run' }), 'x');
+    expect(await codeFor(role, { roles: ['Jobs.Run'] }, 'app')).toBe('ok');
+    expect(await codeFor(role, { roles: ['Other'] }, 'app')).toBe('insufficient_role');
+    const scopeOrRole = routeRequirement(resolve({ scopes: 'A', roles: 'A.All' }), 'x');
+    expect(await codeFor(scopeOrRole, { scp: 'A' })).toBe('ok');
+    expect(await codeFor(scopeOrRole, { roles: ['A.All'] }, 'app')).toBe('ok');
+    expect(await codeFor(scopeOrRole, { scp: 'B' })).toBe('insufficient_scope');
+  });
+
+  test.each([
+    [{ match: 'any' }, /withEntraAuth: match applies to scopes or roles/],
+    [{ optional: true, scopes: 'A' }, /withEntraAuth: optional cannot be combined/],
+    [{ scopes: 'A', roles: 'B', match: 'all' }, /withEntraAuth: with both scopes and roles, any one passes/],
+    [{ scopes: [] }, EntraConfigError],
+  ])('%o is a configuration error naming where', (options, message) => {
+    expect(() => routeRequirement(resolve(options), 'withEntraAuth')).toThrow(message);
+  });
+
+  test('reads own properties only', () => {
+    const inherited = { scopes: 'A', roles: 'B', match: 'any' };
+    try {
+      Object.assign(Object.prototype, inherited);
+      expect(routeRequirement({ optional: false }, 'x')).toBeUndefined();
+    } finally {
+      for (const key of Object.keys(inherited)) delete (Object.prototype as Record<string, unknown>)[key];
+    }
+  });
+});
+
 describe('passesToFramework', () => {
   const authError = new EntraAuthError('missing_token');
   test('auth errors are answered unless passErrors', () => {
@@ -287,6 +346,7 @@ it('exports exactly the adapter API', () => {
       "authenticateWebRequest",
       "passesToFramework",
       "resolveAdapterOptions",
+      "routeRequirement",
       "runGuard",
       "toValidator",
     ]

@@ -84,4 +84,115 @@ describe('OpenAPI security scheme', () => {
       { aad: [`api://${CLIENT}/A`] },
     ]);
   });
+
+  test('the options object form, and every caller', () => {
+    const v = createEntraValidator({ tenantId: TENANT, clientId: CLIENT });
+    const read = `api://${CLIENT}/Orders.Read`;
+    const all = `api://${CLIENT}/.default`;
+    expect(entraSecurityRequirement(v, { scopes: ['Orders.Read'] })).toEqual([{ entra: [read] }]);
+    expect(entraSecurityRequirement(v, { caller: 'app' })).toEqual([{ entraApp: [all] }]);
+    expect(entraSecurityRequirement(v, [], { caller: 'app' })).toEqual([{ entraApp: [all] }]);
+    expect(entraSecurityRequirement(v, { caller: 'any' })).toEqual([{ entra: [] }, { entraApp: [all] }]);
+    expect(entraSecurityRequirement(v, ['Orders.Read'], { caller: 'any' })).toEqual([
+      { entra: [read] },
+      { entraApp: [all] },
+    ]);
+    expect(
+      entraSecurityRequirement(v, {
+        caller: 'any',
+        schemeName: 'aad',
+        appSchemeName: 'daemon',
+        appIdUri: 'https://orders.contoso.com/',
+      }),
+    ).toEqual([{ aad: [] }, { daemon: ['https://orders.contoso.com/.default'] }]);
+  });
+
+  test('requirement mistakes are configuration errors', () => {
+    const v = createEntraValidator({ tenantId: TENANT, clientId: CLIENT });
+    expect(() => entraSecurityRequirement(v, { caller: 'app', scopes: ['Orders.Read'] })).toThrow(
+      /app-only tokens carry no delegated scopes/,
+    );
+    expect(() => entraSecurityRequirement(v, { caller: 'daemon' as never })).toThrow(EntraConfigError);
+    expect(() => entraSecurityRequirement(v, null as never)).toThrow(EntraConfigError);
+  });
+});
+
+describe('OpenAPI client credentials scheme (app-only routes)', () => {
+  test('the token endpoint of the tenant and the .default scope, the app roles in the description', () => {
+    const v = createEntraValidator({ tenantId: TENANT, clientId: CLIENT });
+    const scheme = entraSecurityScheme(v, {
+      flow: 'clientCredentials',
+      appRoles: { 'Orders.Export': 'Export every order' },
+    });
+    expect(scheme).toEqual({
+      type: 'oauth2',
+      description: expect.stringContaining('`Orders.Export` (Export every order)'),
+      flows: {
+        clientCredentials: {
+          tokenUrl: `https://login.microsoftonline.com/${TENANT}/oauth2/v2.0/token`,
+          scopes: { [`api://${CLIENT}/.default`]: expect.any(String) },
+        },
+      },
+    });
+    expect(scheme.description).toContain(`api://${CLIENT}/.default`);
+    expect(Object.keys(scheme.flows)).toEqual(['clientCredentials']);
+  });
+
+  test('another cloud, a custom App ID URI, a token URL and a description of your own', () => {
+    const usgov = createEntraValidator({ tenantId: TENANT, clientId: CLIENT, cloud: 'usgov' });
+    expect(entraSecurityScheme(usgov, { flow: 'clientCredentials' }).flows.clientCredentials.tokenUrl).toBe(
+      `https://login.microsoftonline.us/${TENANT}/oauth2/v2.0/token`,
+    );
+    const custom = entraSecurityScheme(usgov.config, {
+      flow: 'clientCredentials',
+      appIdUri: 'https://orders.contoso.com',
+      tokenUrl: 'https://login.example/t/token',
+      description: 'Daemons',
+    });
+    expect(custom).toEqual({
+      type: 'oauth2',
+      description: 'Daemons',
+      flows: {
+        clientCredentials: {
+          tokenUrl: 'https://login.example/t/token',
+          scopes: { 'https://orders.contoso.com/.default': expect.any(String) },
+        },
+      },
+    });
+  });
+
+  test('a multi-tenant validator needs the token URL of the calling tenant', () => {
+    const v = createEntraValidator({ tenantId: 'organizations', clientId: CLIENT, allowAnyTenant: true });
+    expect(() => entraSecurityScheme(v, { flow: 'clientCredentials' })).toThrow(/pass tokenUrl/);
+    const tokenUrl = `https://login.microsoftonline.com/${TENANT}/oauth2/v2.0/token`;
+    expect(
+      entraSecurityScheme(v, { flow: 'clientCredentials', tokenUrl }).flows.clientCredentials.tokenUrl,
+    ).toBe(tokenUrl);
+    // The user flow may go through `organizations`: the user's sign-in picks the tenant.
+    expect(entraSecurityScheme(v, { scopes: {} }).flows.authorizationCode.tokenUrl).toContain(
+      '/organizations/',
+    );
+  });
+
+  test('mistakes are configuration errors', () => {
+    const v = createEntraValidator({ tenantId: TENANT, clientId: CLIENT });
+    expect(() =>
+      entraSecurityScheme(v, { flow: 'clientCredentials', appRoles: 'Orders.Export' as never }),
+    ).toThrow(/appRoles is an object/);
+    expect(() => entraSecurityScheme(v, { flow: 'implicit' } as never)).toThrow(/flow: 'clientCredentials'/);
+  });
+
+  test('options are read as own properties', () => {
+    const v = createEntraValidator({ tenantId: TENANT, clientId: CLIENT });
+    const inherited = { flow: 'clientCredentials', caller: 'app', appIdUri: 'https://evil.example' };
+    try {
+      Object.assign(Object.prototype, inherited);
+      const scheme = entraSecurityScheme(v, { scopes: { Read: 'r' } });
+      expect(Object.keys(scheme.flows)).toEqual(['authorizationCode']);
+      expect(Object.keys(scheme.flows.authorizationCode.scopes)).toEqual([`api://${CLIENT}/Read`]);
+      expect(entraSecurityRequirement(v, {})).toEqual([{ entra: [] }]);
+    } finally {
+      for (const key of Object.keys(inherited)) delete (Object.prototype as Record<string, unknown>)[key];
+    }
+  });
 });

@@ -7,15 +7,15 @@ import {
 import {
   authenticateWebRequest,
   resolveAdapterOptions,
+  routeRequirement,
   runGuard,
   toValidator,
 } from '@org/entra-core/adapter';
-import {
-  type EntraProtectedHandler,
-  type EntraRequestHandler,
-  requirement,
-  type WithEntraAuthOptions,
-  type WithEntraAuthStrictOptions,
+import type {
+  EntraProtectedHandler,
+  EntraRequestHandler,
+  WithEntraAuthOptions,
+  WithEntraAuthStrictOptions,
 } from './options.js';
 import { toErrorResponse } from './response.js';
 
@@ -58,7 +58,7 @@ export function withEntraAuth<Rest extends unknown[]>(
     match: 'any',
     onError: 'function',
   });
-  const check = requirement(opts);
+  const check = routeRequirement(opts, 'withEntraAuth');
   const onError = opts.onError ?? toErrorResponse;
   const { validator } = toValidator(optionsOrValidator, 'withEntraAuth');
   const protectedHandler = async (request: Request, ...rest: Rest): Promise<Response> => {

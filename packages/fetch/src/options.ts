@@ -1,14 +1,5 @@
-import {
-  createRoleCheck,
-  createScopeCheck,
-  createScopeOrRoleCheck,
-  type EntraAuthError,
-  EntraConfigError,
-  type EntraValidator,
-  type MatchOptions,
-  type PrincipalCheck,
-} from '@org/entra-core';
-import type { EntraAdapterOptions, ResolvedAdapterOptions } from '@org/entra-core/adapter';
+import type { EntraAuthError, EntraValidator, MatchOptions } from '@org/entra-core';
+import type { EntraAdapterOptions } from '@org/entra-core/adapter';
 
 /**
  * Options of {@link withEntraAuth}.
@@ -69,23 +60,4 @@ export type WithEntraAuthStrictOptions = WithEntraAuthOptions & {
 export interface EntraProtectedHandler<Rest extends unknown[]> {
   (request: Request, ...rest: Rest): Promise<Response>;
   readonly validator: EntraValidator;
-}
-
-/** The check `scopes`/`roles`/`match` ask for, validated now. */
-export function requirement(o: ResolvedAdapterOptions<WithEntraAuthOptions>): PrincipalCheck | undefined {
-  const { scopes, roles, match } = o;
-  if (scopes === undefined && roles === undefined) {
-    if (match !== undefined) throw new EntraConfigError('withEntraAuth: match applies to scopes or roles');
-    return undefined;
-  }
-  if (o.optional) {
-    throw new EntraConfigError(
-      'withEntraAuth: optional cannot be combined with scopes or roles (anonymous requests would be refused): drop optional, or check the principal in the handler',
-    );
-  }
-  if (scopes === undefined) return createRoleCheck(roles as string | readonly string[], { match });
-  if (roles === undefined) return createScopeCheck(scopes, { match });
-  if (match !== undefined)
-    throw new EntraConfigError('withEntraAuth: with both scopes and roles, any one passes: drop match');
-  return createScopeOrRoleCheck({ scopes, roles });
 }

@@ -11,6 +11,7 @@ import { expressTarget } from './apps/express.js';
 import { fastifyTarget } from './apps/fastify.js';
 import { fetchTarget, honoTarget } from './apps/fetch.js';
 import { koaTarget } from './apps/koa.js';
+import { nestTarget } from './apps/nestjs.js';
 
 describeConformance([
   expressTarget('express 5', express5),
@@ -21,4 +22,6 @@ describeConformance([
   fastifyTarget('fastify 4', fastify4 as unknown as typeof fastify5),
   fetchTarget,
   honoTarget,
+  nestTarget('nestjs 11 (express)', 'express'),
+  nestTarget('nestjs 11 (fastify)', 'fastify'),
 ]);

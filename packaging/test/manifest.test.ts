@@ -17,7 +17,7 @@ import {
 const packages = publishedPackages();
 const REPOSITORY = 'git+https://github.com/org/entra-auth.git';
 
-it('finds the eight published packages', () => {
+it('finds the nine published packages', () => {
   expect(packages.map((p) => p.name)).toEqual([
     '@org/entra-cli',
     '@org/entra-core',
@@ -25,6 +25,7 @@ it('finds the eight published packages', () => {
     '@org/entra-fastify',
     '@org/entra-fetch',
     '@org/entra-koa',
+    '@org/entra-nestjs',
     '@org/entra-otel',
     '@org/entra-testing',
   ]);

@@ -19,10 +19,7 @@ import { ENTRA_VALIDATOR } from './tokens.js';
  */
 export type EntraSwaggerTarget =
   | { addOAuth2(options?: object, name?: string): unknown }
-  | {
-      components?: { securitySchemes?: Record<string, unknown> };
-      paths?: Record<string, Record<string, unknown>>;
-    };
+  | { openapi: string; components?: { securitySchemes?: Record<string, unknown> }; paths?: object };
 
 /**
  * Options of `addEntraSecurity`: the core's `EntraOpenApiOptions` (`scopes` with their
@@ -78,8 +75,8 @@ export function addEntraSecurity<T extends EntraSwaggerTarget>(
   document.components ??= {};
   document.components.securitySchemes = { ...document.components.securitySchemes, [name]: scheme };
   const appIdUri = options.appIdUri;
-  for (const operations of Object.values(document.paths ?? {})) {
-    for (const operation of Object.values(operations)) {
+  for (const operations of Object.values(document.paths ?? {}) as Array<Record<string, unknown>>) {
+    for (const operation of Object.values(operations ?? {})) {
       const security = (operation as { security?: Array<Record<string, string[]>> } | null)?.security;
       for (const requirement of Array.isArray(security) ? security : []) {
         const scopes = requirement[name];

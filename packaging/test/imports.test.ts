@@ -34,6 +34,11 @@ const USER_DEPENDENCIES = {
   '@types/express': '^5.0.0',
   '@types/koa': '^3.0.0',
   '@types/node': '^20.19.0',
+  '@nestjs/common': '^11.1.0',
+  '@nestjs/core': '^11.1.0',
+  '@nestjs/platform-express': '^11.1.0',
+  'reflect-metadata': '^0.2.2',
+  rxjs: '^7.8.0',
 };
 
 beforeAll(async () => {
@@ -96,7 +101,7 @@ interface Report {
   /** process.versions.node of the process that ran the entry. */
   node: string;
   verifiedOid: string;
-  results: Record<'express' | 'koa' | 'fastify' | 'fetch', Outcome>;
+  results: Record<'express' | 'koa' | 'fastify' | 'fetch' | 'nestjs', Outcome>;
   refused?: string;
   cli?: Record<string, unknown>;
   adapter: Record<string, unknown>;
@@ -144,7 +149,13 @@ function expectServed(report: Report, label: string): void {
     challenge: 'Bearer realm="api"',
     preflight: 204,
   };
-  expect(report.results).toEqual({ express: served, koa: served, fastify: served, fetch: served });
+  expect(report.results).toEqual({
+    express: served,
+    koa: served,
+    fastify: served,
+    fetch: served,
+    nestjs: served,
+  });
   // @org/entra-core/adapter: the state of a request, of a preflight, and a guard with no state.
   expect(report.adapter).toEqual({
     oid: report.verifiedOid,

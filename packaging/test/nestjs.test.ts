@@ -1,11 +1,13 @@
-// The packed @org/entra-nestjs in a NestJS 10 app and a NestJS 11 app: each installed with npm into
+// The packed @org/entra-nestjs in NestJS 10, 11 and 12 apps: each installed with npm into
 // its own project outside the workspace (the module must use the app's @nestjs/* copies, its peers),
-// compiled by tsc as `nest new` sets it up (CommonJS, experimentalDecorators, emitDecoratorMetadata,
-// so the built package meets decorator metadata as apps emit it), then run on platform-express and
+// compiled by tsc as `nest new` sets it up (experimentalDecorators, emitDecoratorMetadata, so the
+// built package meets decorator metadata as apps emit it; CommonJS for 10 and 11, which load the
+// package's CommonJS build, ESM for 12, which is ESM only), then run on platform-express and
 // platform-fastify: public 200, 401 without a token, 200 with one (through a service injected by
 // type), 403 for the wrong scope, 204 to a CORS preflight, a core helper thrown in a handler answered 403.
 import { execFile } from 'node:child_process';
-import { copyFileSync, cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { promisify } from 'node:util';
@@ -16,12 +18,16 @@ const run = promisify(execFile);
 const fixture = join(root, 'packaging', 'fixtures', 'nestjs');
 const PACKAGES = ['@org/entra-core', '@org/entra-nestjs', '@org/entra-testing'];
 
-/** The @nestjs/* ranges of each major, and the frameworks its platforms bring. */
-const MAJORS: Record<string, string> = { '10': '^10.4.0', '11': '^11.1.0' };
+/** The @nestjs/* range of each major, and whether its app is an ES module. */
+const MAJORS: Record<string, { range: string; esm: boolean }> = {
+  '10': { range: '^10.4.0', esm: false },
+  '11': { range: '^11.1.0', esm: false },
+  '12': { range: '^12.0.0', esm: true },
+};
 
 const projects = new Map<string, Promise<string>>();
 
-async function prepare(major: string, range: string): Promise<string> {
+async function prepare(major: string, { range, esm }: { range: string; esm: boolean }): Promise<string> {
   const packed = inject('packed');
   if (packed.error) throw new Error(packed.error);
   const project = mkdtempSync(join(tmpdir(), `entra-nest${major}-`));
@@ -43,7 +49,17 @@ async function prepare(major: string, range: string): Promise<string> {
   }
   writeFileSync(
     join(project, 'package.json'),
-    `${JSON.stringify({ name: `entra-nest${major}`, private: true, dependencies, overrides: { '@org/entra-core': '$@org/entra-core' } }, null, 2)}\n`,
+    `${JSON.stringify(
+      {
+        name: `entra-nest${major}`,
+        private: true,
+        ...(esm ? { type: 'module' } : {}),
+        dependencies,
+        overrides: { '@org/entra-core': '$@org/entra-core' },
+      },
+      null,
+      2,
+    )}\n`,
   );
   await run(
     'npm',
@@ -63,19 +79,17 @@ async function prepare(major: string, range: string): Promise<string> {
 }
 
 beforeAll(() => {
-  for (const [major, range] of Object.entries(MAJORS)) {
-    const project = prepare(major, range);
+  for (const [major, setup] of Object.entries(MAJORS)) {
+    const project = prepare(major, setup);
     project.catch(() => undefined); // reported by the test of that major
     projects.set(major, project);
   }
 });
 
 afterAll(async () => {
-  for (const project of projects.values()) {
-    const dir = await project.catch(() => undefined);
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  }
-});
+  const dirs = await Promise.all([...projects.values()].map((project) => project.catch(() => undefined)));
+  await Promise.all(dirs.map((dir) => dir && rm(dir, { recursive: true, force: true })));
+}, 120_000);
 
 describe.each(Object.keys(MAJORS))('NestJS %s', (major) => {
   it("serves the packed module on platform-express and platform-fastify, with the app's own @nestjs copies", async () => {

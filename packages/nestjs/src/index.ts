@@ -1,5 +1,5 @@
 /**
- * `@org/entra-nestjs`: Microsoft Entra ID access tokens in NestJS 10 and 11, on platform-express
+ * `@org/entra-nestjs`: Microsoft Entra ID access tokens in NestJS 10, 11 and 12, on platform-express
  * and platform-fastify.
  *
  * @packageDocumentation

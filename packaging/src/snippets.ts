@@ -278,6 +278,8 @@ export const COMPILER_OPTIONS: ts.CompilerOptions = {
   types: ['node'],
   skipLibCheck: true,
   noEmit: true,
+  // NestJS snippets use TypeScript's legacy decorators, as Nest apps do; nothing else has decorators.
+  experimentalDecorators: true,
 };
 
 export interface SnippetResult {

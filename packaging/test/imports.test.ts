@@ -12,7 +12,8 @@
 // One project, one `npm install` (about 20-40 s on a cold npm cache), one tsc run per TypeScript
 // setup (type check and emit at once, noEmitOnError), then the compiled JavaScript is run on each Node.
 import { execFile } from 'node:child_process';
-import { copyFileSync, cpSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { promisify } from 'node:util';
@@ -36,6 +37,11 @@ const USER_DEPENDENCIES = {
   '@types/koa': '^3.0.0',
   '@types/node': '^20.19.0',
   '@azure/functions': '^4.0.0',
+  '@nestjs/common': '^11.1.0',
+  '@nestjs/core': '^11.1.0',
+  '@nestjs/platform-express': '^11.1.0',
+  'reflect-metadata': '^0.2.2',
+  rxjs: '^7.8.0',
 };
 
 beforeAll(async () => {
@@ -81,10 +87,9 @@ beforeAll(async () => {
   }
 }, 300_000);
 
-// Removing the project (typescript, the frameworks) can take longer than the default hook timeout on
-// a busy machine.
-afterAll(() => {
-  if (project) rmSync(project, { recursive: true, force: true });
+// Its node_modules are large (NestJS among the frameworks): removing them can outlast the default hook timeout.
+afterAll(async () => {
+  if (project) await rm(project, { recursive: true, force: true });
 }, 120_000);
 
 interface Outcome {
@@ -100,7 +105,7 @@ interface Report {
   /** process.versions.node of the process that ran the entry. */
   node: string;
   verifiedOid: string;
-  results: Record<'express' | 'koa' | 'fastify' | 'fetch' | 'hono' | 'azure-functions', Outcome>;
+  results: Record<'express' | 'koa' | 'fastify' | 'fetch' | 'hono' | 'azure-functions' | 'nestjs', Outcome>;
   refused?: string;
   cli?: Record<string, unknown>;
   adapter: Record<string, unknown>;
@@ -155,6 +160,7 @@ function expectServed(report: Report, label: string): void {
     fetch: served,
     hono: served,
     'azure-functions': served,
+    nestjs: served,
   });
   // @org/entra-core/adapter: the state of a request, of a preflight, and a guard with no state.
   expect(report.adapter).toEqual({

@@ -27,6 +27,7 @@ it('finds the published packages', () => {
     '@org/entra-fetch',
     '@org/entra-hono',
     '@org/entra-koa',
+    '@org/entra-nestjs',
     '@org/entra-otel',
     '@org/entra-testing',
   ]);

@@ -13,6 +13,7 @@ import { fastifyTarget } from './apps/fastify.js';
 import { fetchTarget } from './apps/fetch.js';
 import { honoTarget } from './apps/hono.js';
 import { koaTarget } from './apps/koa.js';
+import { nestTarget } from './apps/nestjs.js';
 
 describeConformance([
   expressTarget('express 5', express5),
@@ -24,4 +25,6 @@ describeConformance([
   fetchTarget,
   honoTarget,
   azureFunctionsTarget,
+  nestTarget('nestjs 11 (express)', 'express'),
+  nestTarget('nestjs 11 (fastify)', 'fastify'),
 ]);

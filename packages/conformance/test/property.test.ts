@@ -1,5 +1,5 @@
 /**
- * A property over generated requests: every adapter (Express 4/5, Koa 2/3, Fastify 4/5, fetch, Hono)
+ * A property over generated requests: every adapter (Express 4/5, Koa 2/3, Fastify 4/5, fetch, Hono, NestJS)
  * gives the same status, challenge, cache and retry headers and body, and every answer is one the
  * contract allows (RFC 6750 challenge, JSON error body).
  *
@@ -30,6 +30,7 @@ import { fastifyTarget } from './apps/fastify.js';
 import { fetchTarget } from './apps/fetch.js';
 import { honoTarget } from './apps/hono.js';
 import { koaTarget } from './apps/koa.js';
+import { nestTarget } from './apps/nestjs.js';
 
 const TARGETS: readonly ConformanceTarget[] = [
   expressTarget('express 5', express5),
@@ -41,6 +42,8 @@ const TARGETS: readonly ConformanceTarget[] = [
   fetchTarget,
   honoTarget,
   azureFunctionsTarget,
+  nestTarget('nestjs 11 (express)', 'express'),
+  nestTarget('nestjs 11 (fastify)', 'fastify'),
 ];
 const REQUESTS = 200;
 const OTHER_TENANT = '0d1e2f3a-4b5c-4d6e-8f70-8192a3b4c5d6';
@@ -200,5 +203,5 @@ describe(`every adapter answers generated requests alike (FC_SEED=${FC_SEED})`, 
     }
     // The generator reaches successes and every kind of refusal.
     for (const status of [200, 400, 401, 403]) expect(statuses.has(status), `status ${status}`).toBe(true);
-  });
+  }, 60_000);
 });

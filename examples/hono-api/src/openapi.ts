@@ -1,15 +1,26 @@
 /**
- * The API's OpenAPI 3 document, as FastAPI's `OAuth2AuthorizationCodeBearer` gives: an Entra
- * security scheme (authorization code flow with PKCE against the tenant's authorize and token
- * endpoints) and, on each operation, the scopes its guard demands. Built from the validator's
- * configuration, so the tenant and the App ID URI are never written twice.
+ * The API's OpenAPI 3 document, as FastAPI's `OAuth2AuthorizationCodeBearer` gives: two Entra
+ * security schemes, `entra` for users (authorization code flow with PKCE against the tenant's
+ * authorize and token endpoints) and `entraApp` for daemons (client credentials, `<App ID URI>/.default`),
+ * and on each operation the requirement its guards demand. Built from the validator's configuration,
+ * so the tenant and the App ID URI are never written twice.
  */
-import { type EntraValidator, entraSecurityRequirement, entraSecurityScheme } from '@org/entra-hono';
+import {
+  type EntraSecurityRequirementOptions,
+  type EntraValidator,
+  entraSecurityRequirement,
+  entraSecurityScheme,
+} from '@org/entra-hono';
 import { ORDERS_EXPORT, ORDERS_READ } from './orders.js';
 
 /** The delegated scopes the API exposes, with the text Swagger UI shows next to each. */
 export const API_SCOPES: Record<string, string> = {
   [ORDERS_READ]: 'Read your orders',
+};
+
+/** The app roles (application permissions) daemons can be granted. */
+export const API_APP_ROLES: Record<string, string> = {
+  [ORDERS_EXPORT]: 'Export every order',
 };
 
 const problem = (description: string) => ({
@@ -22,10 +33,11 @@ const problem = (description: string) => ({
 });
 
 export function openApiDocument(validator: EntraValidator): Record<string, unknown> {
-  // Either sign in with Entra (the Authorize button), or paste an access token you already have
-  // (`az account get-access-token`, or one the local look-alike printed).
-  const security = (scopes: string[] = []) => [
-    ...entraSecurityRequirement(validator, scopes),
+  // Either a token from the Entra scheme the route's callers use (users sign in with the Authorize
+  // button; daemons use client credentials), or one pasted as is (`az account get-access-token`, or
+  // one the local look-alike printed).
+  const security = (requirement: EntraSecurityRequirementOptions) => [
+    ...entraSecurityRequirement(validator, requirement),
     { bearerToken: [] },
   ];
   return {
@@ -41,6 +53,7 @@ export function openApiDocument(validator: EntraValidator): Record<string, unkno
     components: {
       securitySchemes: {
         entra: entraSecurityScheme(validator, { scopes: API_SCOPES }),
+        entraApp: entraSecurityScheme(validator, { flow: 'clientCredentials', appRoles: API_APP_ROLES }),
         bearerToken: {
           type: 'http',
           scheme: 'bearer',
@@ -67,7 +80,7 @@ export function openApiDocument(validator: EntraValidator): Record<string, unkno
       '/me': {
         get: {
           summary: 'The caller, as the API saw the token',
-          security: security(),
+          security: security({ caller: 'any' }),
           responses: {
             '200': { description: 'The verified caller' },
             '401': problem('No token, or a token the API does not accept'),
@@ -77,7 +90,7 @@ export function openApiDocument(validator: EntraValidator): Record<string, unkno
       '/orders': {
         get: {
           summary: `List orders (delegated scope ${ORDERS_READ})`,
-          security: security([ORDERS_READ]),
+          security: security({ scopes: [ORDERS_READ] }),
           responses: {
             '200': { description: 'The orders' },
             '401': problem('No token, or a token the API does not accept'),
@@ -92,7 +105,7 @@ export function openApiDocument(validator: EntraValidator): Record<string, unkno
             `For daemons (client credentials): the calling app must be granted the application permission ` +
             `\`${ORDERS_EXPORT}\` (an app role of this API) and request \`<App ID URI>/.default\`. ` +
             'User tokens are refused.',
-          security: security(),
+          security: security({ caller: 'app' }),
           responses: {
             '200': { description: 'The export' },
             '401': problem('No token, or a token the API does not accept'),

@@ -188,7 +188,14 @@ describe('OpenAPI and Swagger UI', () => {
     expect(Object.keys(flow.scopes)).toEqual([readScope]);
     expect(doc.paths['/orders'].get.security).toContainEqual({ entra: [readScope] });
     expect(doc.paths['/me'].get.security).toContainEqual({ entra: [] });
-    expect(doc.paths['/orders/export'].post.security).toContainEqual({ entra: [] });
+    // App-only: the client credentials scheme, whose one scope is <App ID URI>/.default.
+    const daemons = doc.components.securitySchemes.entraApp.flows.clientCredentials;
+    expect(daemons.tokenUrl).toBe(`${entra.authority}/${entra.tenantId}/oauth2/v2.0/token`);
+    expect(Object.keys(daemons.scopes)).toEqual([`api://${entra.clientId}/.default`]);
+    expect(doc.paths['/orders/export'].post.security).toContainEqual({
+      entraApp: [`api://${entra.clientId}/.default`],
+    });
+    expect(doc.paths['/orders/export'].post.security).not.toContainEqual({ entra: [] });
     expect(doc.paths['/health'].get.security).toEqual([]);
     expect(doc.info.title).toBe('Orders API (Hono)');
   });

@@ -19,12 +19,15 @@ import {
   type OpenApiOAuth2Scheme,
 } from '@org/entra-nestjs';
 import { OrdersController, OrdersService } from './orders.controller.js';
-import { ORDERS_READ } from './orders.js';
+import { ORDERS_EXPORT, ORDERS_READ } from './orders.js';
 
 export const DEFAULT_ALLOWED_ORIGIN = 'http://localhost:5173';
 
 /** The delegated scopes the API exposes, with the text Swagger UI shows next to each. */
 export const API_SCOPES: Record<string, string> = { [ORDERS_READ]: 'Read your orders' };
+export const API_APP_ROLES: Record<string, string> = {
+  [ORDERS_EXPORT]: 'Export every order (application permission)',
+};
 
 export interface AppConfig {
   /**
@@ -62,7 +65,9 @@ function openApiDocument(app: INestApplication): OpenAPIObject {
       'bearerToken',
     )
     .build();
-  return addEntraSecurity(SwaggerModule.createDocument(app, config), app, { scopes: API_SCOPES });
+  const document = addEntraSecurity(SwaggerModule.createDocument(app, config), app, { scopes: API_SCOPES });
+  // App-only routes name the client credentials scheme: no user sign-in produces an app-only token.
+  return addEntraSecurity(document, app, { flow: 'clientCredentials', appRoles: API_APP_ROLES });
 }
 
 /** The app, not listening yet: `await app.listen(port)`. */

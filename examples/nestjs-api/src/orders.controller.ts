@@ -108,7 +108,7 @@ export class OrdersController {
       `\`${ORDERS_EXPORT}\` (an app role of this API) and request \`<App ID URI>/.default\`. User tokens are refused.`,
   })
   @ApiBearerAuth('bearerToken')
-  @ApiOAuth2([], 'entra')
+  @ApiOAuth2([], 'entraApp')
   @ApiOkResponse({
     description: 'The export',
     schema: {

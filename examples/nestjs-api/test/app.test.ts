@@ -170,7 +170,19 @@ describe('OpenAPI and Swagger UI', () => {
       { entra: [`api://${entra.clientId}/Orders.Read`] },
       { bearerToken: [] },
     ]);
-    expect(document.paths['/orders/export'].post.security).toEqual([{ entra: [] }, { bearerToken: [] }]);
+    expect(document.components.securitySchemes.entraApp).toMatchObject({
+      type: 'oauth2',
+      flows: {
+        clientCredentials: {
+          tokenUrl: `${tenantBase}/token`,
+          scopes: { [`api://${entra.clientId}/.default`]: expect.any(String) },
+        },
+      },
+    });
+    expect(document.paths['/orders/export'].post.security).toEqual([
+      { entraApp: [`api://${entra.clientId}/.default`] },
+      { bearerToken: [] },
+    ]);
     expect(document.paths['/health'].get.security).toBeUndefined();
   });
 

@@ -7,11 +7,14 @@ import {
   UseGuards,
 } from '@nestjs/common';
 import {
+  createGroupsCheck,
   createRoleCheck,
   createScopeCheck,
   createScopeOrRoleCheck,
   type EntraPrincipal,
+  type GroupsCheck,
   type PrincipalCheck,
+  type RequireGroupsOptions,
   requireAppOnly,
   requireDelegated,
   type ScopeOrRoleRequirement,
@@ -25,10 +28,10 @@ type RouteDecorator = ClassDecorator & MethodDecorator;
  * A requirement on a handler or a controller. Several of one kind on the same target all apply;
  * the decorator also applies `EntraAuthGuard`, so a requirement is enforced with `globalGuard: false` too.
  */
-function requirement(key: symbol, check: PrincipalCheck): RouteDecorator {
+function requirement(key: symbol, check: PrincipalCheck | GroupsCheck): RouteDecorator {
   const add = (target: object, _key?: string | symbol, descriptor?: PropertyDescriptor) => {
     const where: object = descriptor?.value ?? target;
-    const checks: PrincipalCheck[] = Reflect.getOwnMetadata(key, where) ?? [];
+    const checks: Array<PrincipalCheck | GroupsCheck> = Reflect.getOwnMetadata(key, where) ?? [];
     Reflect.defineMetadata(key, [...checks, check], where);
   };
   return applyDecorators(add as RouteDecorator, UseGuards(EntraAuthGuard));
@@ -107,6 +110,26 @@ export function RequireRoles(...roles: string[]): RouteDecorator {
  */
 export function RequireScopeOrRole(requirementOf: ScopeOrRoleRequirement): RouteDecorator {
   return requirement(REQUIREMENT_KEYS.scopeOrRole, createScopeOrRoleCheck(requirementOf));
+}
+
+/**
+ * Requires membership of Entra ID security groups (all, or any with `{ match: 'any' }`), read from the
+ * token's `groups` claim or, for a user in too many groups (the overage), from Microsoft Graph with
+ * `options.getGraphToken` (cached per user for `cacheSeconds`). Refuses with 403 `insufficient_role`;
+ * when Graph cannot be asked, 503 `groups_unavailable`. Options are checked when the class is declared.
+ *
+ * @example
+ * ```ts
+ * @RequireGroups('5b2d6c1e-8f3a-4e7b-9c0d-1a2b3c4d5e6f', { getGraphToken })
+ * @Delete('orders/:id')
+ * remove() {}
+ * ```
+ */
+export function RequireGroups(
+  groups: string | readonly string[],
+  options: RequireGroupsOptions,
+): RouteDecorator {
+  return requirement(REQUIREMENT_KEYS.groups, createGroupsCheck(groups, options));
 }
 
 /**

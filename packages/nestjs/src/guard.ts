@@ -1,6 +1,6 @@
 import { type CanActivate, type ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import type { PrincipalCheck } from '@org/entra-core';
+import type { GroupsCheck, PrincipalCheck } from '@org/entra-core';
 import {
   authenticateIncoming,
   ENTRA_AUTH_STATE,
@@ -59,8 +59,11 @@ export class EntraAuthGuard implements CanActivate {
     // A handler made @Public() leaves its controller's requirements behind (its own still refuse).
     const scope = this.reflector.get(AUTH_MODE, targets[0]!) === 'public' ? targets.slice(0, 1) : targets;
     for (const key of Object.values(REQUIREMENT_KEYS)) {
-      const checks = this.reflector.getAllAndOverride<PrincipalCheck[] | undefined>(key, scope);
-      for (const check of checks ?? []) runGuard(state, check);
+      const checks = this.reflector.getAllAndOverride<Array<PrincipalCheck | GroupsCheck> | undefined>(
+        key,
+        scope,
+      );
+      for (const check of checks ?? []) await runGuard(state, check);
     }
     return true;
   }

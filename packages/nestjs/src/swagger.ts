@@ -1,4 +1,5 @@
 import {
+  type EntraClientCredentialsOpenApiOptions,
   EntraConfigError,
   type EntraOpenApiOptions,
   type EntraValidator,
@@ -22,17 +23,20 @@ export type EntraSwaggerTarget =
   | { openapi: string; components?: { securitySchemes?: Record<string, unknown> }; paths?: object };
 
 /**
- * Options of `addEntraSecurity`: the core's `EntraOpenApiOptions` (`scopes` with their
- * descriptions, `appIdUri`, ...) and the scheme's name (default `entra`).
+ * Options of `addEntraSecurity`: the core's `EntraOpenApiOptions` (`scopes` with their descriptions,
+ * `appIdUri`, ...) for the authorization code scheme of users, or its
+ * `EntraClientCredentialsOpenApiOptions` (`flow: 'clientCredentials'`, `appRoles`) for the scheme of
+ * app-only routes; and the scheme's name (default `entra`, or `entraApp` for client credentials).
  *
  * @example
  * ```ts
  * const options: EntraSwaggerOptions = { scopes: { 'Orders.Read': 'Read your orders' }, schemeName: 'entra' };
+ * const daemons: EntraSwaggerOptions = { flow: 'clientCredentials', appRoles: { 'Orders.Export': 'Export orders' } };
  * ```
  */
-export interface EntraSwaggerOptions extends EntraOpenApiOptions {
+export type EntraSwaggerOptions = (EntraOpenApiOptions | EntraClientCredentialsOpenApiOptions) & {
   schemeName?: string;
-}
+};
 
 function validatorOf(source: EntraValidator | { get(token: symbol): unknown }): EntraValidator {
   const validator = isEntraValidator(source) ? source : source.get(ENTRA_VALIDATOR);
@@ -45,17 +49,21 @@ function validatorOf(source: EntraValidator | { get(token: symbol): unknown }): 
 }
 
 /**
- * Adds the Entra security scheme (OAuth2 authorization code flow against the tenant, which Swagger
- * UI runs with PKCE) to a `DocumentBuilder`, or to a document: there it also turns the scopes of
- * each operation's `@ApiOAuth2(['Orders.Read'], 'entra')` into the full scope URIs a client requests
- * (`api://<client id>/Orders.Read`). `source` is the app (its `EntraAuthModule` validator) or a validator.
+ * Adds an Entra security scheme to a `DocumentBuilder`, or to a document. By default the OAuth2
+ * authorization code flow against the tenant (which Swagger UI runs with PKCE), named `entra`: in a
+ * document, the scopes of each operation's `@ApiOAuth2(['Orders.Read'], 'entra')` become the full
+ * scope URIs a client requests (`api://<client id>/Orders.Read`). With `flow: 'clientCredentials'`,
+ * the scheme of app-only routes, named `entraApp`: an operation's `@ApiOAuth2([], 'entraApp')`
+ * becomes `<App ID URI>/.default`, the one scope a daemon can request. Call it once per scheme.
+ * `source` is the app (its `EntraAuthModule` validator) or a validator.
  *
  * @example
  * ```ts
  * const config = new DocumentBuilder().setTitle('Orders API').build();
- * const document = addEntraSecurity(SwaggerModule.createDocument(app, config), app, {
+ * let document = addEntraSecurity(SwaggerModule.createDocument(app, config), app, {
  *   scopes: { 'Orders.Read': 'Read your orders' },
  * });
+ * document = addEntraSecurity(document, app, { flow: 'clientCredentials', appRoles: { 'Orders.Export': 'Export orders' } });
  * SwaggerModule.setup('docs', app, document);
  * ```
  */
@@ -65,8 +73,10 @@ export function addEntraSecurity<T extends EntraSwaggerTarget>(
   options: EntraSwaggerOptions,
 ): T {
   const validator = validatorOf(source);
-  const name = options.schemeName ?? 'entra';
-  const scheme = entraSecurityScheme(validator, options);
+  const { schemeName, ...schemeOptions } = options;
+  const forApps = schemeOptions.flow === 'clientCredentials';
+  const name = schemeName ?? (forApps ? 'entraApp' : 'entra');
+  const scheme = entraSecurityScheme(validator, schemeOptions as EntraOpenApiOptions);
   if ('addOAuth2' in target && typeof target.addOAuth2 === 'function') {
     target.addOAuth2(scheme, name);
     return target;
@@ -81,6 +91,14 @@ export function addEntraSecurity<T extends EntraSwaggerTarget>(
       for (const requirement of Array.isArray(security) ? security : []) {
         const scopes = requirement[name];
         if (!Array.isArray(scopes)) continue;
+        if (forApps) {
+          requirement[name] = entraSecurityRequirement(validator, {
+            caller: 'app',
+            appSchemeName: name,
+            appIdUri,
+          })[0]![name]!;
+          continue;
+        }
         const short = scopes.filter((s) => !s.includes('/'));
         const full = entraSecurityRequirement(validator, short, { schemeName: name, appIdUri })[0]![name]!;
         requirement[name] = [...scopes.filter((s) => s.includes('/')), ...full];

@@ -39,4 +39,5 @@ export const REQUIREMENT_KEYS = {
   roles: Symbol.for('@org/entra-nestjs:roles'),
   scopeOrRole: Symbol.for('@org/entra-nestjs:scope-or-role'),
   caller: Symbol.for('@org/entra-nestjs:caller'),
+  groups: Symbol.for('@org/entra-nestjs:groups'),
 } as const;

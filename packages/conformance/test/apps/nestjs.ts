@@ -11,12 +11,14 @@ import {
   EntraUser,
   OptionalAuth,
   Public,
+  RequireGroups,
   RequireRoles,
   RequireScopeOrRole,
   RequireScopes,
   requireAuthContext,
 } from '@org/entra-nestjs';
 import {
+  type AppConfig,
   answer,
   type ConformanceTarget,
   overHttp,
@@ -26,7 +28,7 @@ import {
 } from '../../src/index.js';
 
 /** The decorators a route of the table maps to. */
-function decorators(route: RouteSpec): Array<ClassDecorator & MethodDecorator> {
+function decorators(route: RouteSpec, groups: AppConfig['groups']): Array<ClassDecorator & MethodDecorator> {
   const list: Array<ClassDecorator & MethodDecorator> = [];
   if (route.auth === 'none') list.push(Public());
   if (route.optional) list.push(OptionalAuth());
@@ -34,6 +36,7 @@ function decorators(route: RouteSpec): Array<ClassDecorator & MethodDecorator> {
   if (route.roles) list.push(RequireRoles(...route.roles));
   if (route.scopeOrRole) list.push(RequireScopeOrRole(route.scopeOrRole));
   if (route.caller) list.push(route.caller === 'app' ? AppOnly() : Delegated());
+  if (route.groups) list.push(RequireGroups(route.groups.ids, groups[route.groups.graph]));
   return list;
 }
 
@@ -48,7 +51,7 @@ function checkInHandler(route: RouteSpec, principal: EntraPrincipal | undefined)
  * One controller whose handlers are the table's routes, decorated as an app would with `@All(path)`,
  * the route's decorators and `@EntraUser()`, applied as TypeScript's legacy decorators are.
  */
-function conformanceController(): new () => object {
+function conformanceController(groups: AppConfig['groups']): new () => object {
   class ConformanceController {}
   const prototype = ConformanceController.prototype as unknown as Record<string, unknown>;
   ROUTES.forEach((route, index) => {
@@ -59,7 +62,7 @@ function conformanceController(): new () => object {
     };
     EntraUser()(prototype, key, 0);
     const descriptor = Object.getOwnPropertyDescriptor(prototype, key)!;
-    for (const decorate of [All(route.path), ...decorators(route)].reverse())
+    for (const decorate of [All(route.path), ...decorators(route, groups)].reverse())
       decorate(prototype, key, descriptor);
   });
   Controller()(ConformanceController);
@@ -77,7 +80,7 @@ export function nestTarget(name: string, platform: 'express' | 'fastify'): Confo
       class AppModule {}
       Module({
         imports: [EntraAuthModule.forRoot({ ...config.auth, ...preflightOption(config) })],
-        controllers: [conformanceController()],
+        controllers: [conformanceController(config.groups)],
       })(AppModule);
       const adapter = platform === 'express' ? new ExpressAdapter() : new FastifyAdapter();
       const app: INestApplication = await NestFactory.create(AppModule, adapter, { logger: false });

@@ -1,8 +1,9 @@
 import type { EntraAuthCheck, EntraAuthErrorCode } from './errors.js';
 
 /**
- * What the validator reports through `onEvent`: network activity of the key cache and rejections.
- * Events never carry a token, a key id or a claim value.
+ * What the validator reports through `onEvent`: network activity of the key cache, what it took
+ * from the `keyStore` or `jwks.preload` instead, store failures, and verifications. Events never carry
+ * a token, a key id, key material or a claim value.
  *
  * @example
  * ```ts

@@ -13,7 +13,8 @@
 // One project, one `npm install` (about 20-40 s on a cold npm cache), one tsc run per TypeScript
 // setup (type check and emit at once, noEmitOnError), then the compiled JavaScript is run on each Node.
 import { execFile } from 'node:child_process';
-import { copyFileSync, cpSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { promisify } from 'node:util';
@@ -80,9 +81,10 @@ beforeAll(async () => {
   }
 }, 300_000);
 
-afterAll(() => {
-  if (project) rmSync(project, { recursive: true, force: true });
-});
+// The installed project is large: removing it can take longer than a hook's default 10 s on a busy machine.
+afterAll(async () => {
+  if (project) await rm(project, { recursive: true, force: true });
+}, 120_000);
 
 interface Outcome {
   withToken: number;

@@ -71,7 +71,7 @@ export interface EntryPoint {
   subpath: string;
   /** What users import: `@org/entra-core`, `@org/entra-core/adapter`. */
   specifier: string;
-  /** The file name its build and sources use: `index`, `adapter`. */
+  /** The file name its build and sources use: `index`, `adapter`, `stores/redis` (a nested entry). */
   file: string;
   /** Absolute path of its TypeScript source (the `@org/source` condition). */
   source: string;

@@ -6,7 +6,8 @@
 // @org/entra-testing's tarball, verifies a token with createEntraValidator, and has every adapter
 // serve one request with the token (200, the verified oid), one without (401, the bare Bearer
 // challenge) and a CORS preflight (answered 204 by the adapter itself). Each entry also runs
-// `@org/entra-core/adapter`, loaded its own way. The TypeScript entries use req.auth / ctx.state.auth / request.auth, which compile only
+// `@org/entra-core/adapter` and the key stores (`@org/entra-core/stores/redis`, `/stores/kv`),
+// loaded its own way. The TypeScript entries use req.auth / ctx.state.auth / request.auth, which compile only
 // with the adapters' type augmentation, and keep @ts-expect-error lines that must stay errors.
 //
 // One project, one `npm install` (about 20-40 s on a cold npm cache), one tsc run per TypeScript
@@ -110,6 +111,7 @@ interface Report {
   cli?: Record<string, unknown>;
   adapter: Record<string, unknown>;
   dualKey?: boolean;
+  stores: Record<'redis' | 'kv', { oid: string; requests: number }>;
 }
 
 async function node(runtime: Runtime, file: string, label: string): Promise<Report> {
@@ -169,6 +171,9 @@ function expectServed(report: Report, label: string): void {
     guardWithoutState: 'missing_token',
     sharedKey: true,
   });
+  // @org/entra-core/stores/redis and /stores/kv: a second validator on a warm store asks the issuer nothing.
+  const warm = { oid: report.verifiedOid, requests: 0 };
+  expect(report.stores).toEqual({ redis: warm, kv: warm });
 }
 
 describe('the packed packages, installed outside the workspace', () => {

@@ -44,7 +44,8 @@ describe.each(publishedPackages())('$name', (published) => {
       const typesFiles = Object.fromEntries(
         RESOLUTION_KINDS.map((kind) => [
           kind,
-          entry?.resolutions[kind].resolution?.fileName.split('/').pop(),
+          // The path under dist/: `adapter.d.ts`, or `stores/redis.d.ts` for a nested entry.
+          entry?.resolutions[kind].resolution?.fileName.split('/dist/').pop(),
         ]),
       );
       // CommonJS resolutions get the .d.cts beside the .cjs; ESM and bundlers the .d.ts beside the .js

@@ -90,10 +90,12 @@ describe.each(packages)('$name', (pkg) => {
   it('makes each subpath entry a folder with a package.json, for resolvers that ignore exports', () => {
     for (const { subpath, file } of entryPoints(pkg).filter((e) => e.subpath !== '.')) {
       const stub = JSON.parse(readFileSync(join(pkg.dir, file, 'package.json'), 'utf8')) as Manifest;
+      // A nested entry (`./stores/redis`) is a nested folder: its stub climbs as many levels.
+      const up = '../'.repeat(file.split('/').length);
       expect(stub, subpath).toMatchObject({
-        main: `../dist/${file}.cjs`,
-        module: `../dist/${file}.js`,
-        types: `../dist/${file}.d.cts`,
+        main: `${up}dist/${file}.cjs`,
+        module: `${up}dist/${file}.js`,
+        types: `${up}dist/${file}.d.cts`,
         sideEffects: false,
       });
       expect(stub.name, subpath).toBeUndefined();

@@ -6,7 +6,15 @@
 import { EntraConfigError } from './errors.js';
 import type { EntraEventListener } from './events.js';
 import { GUID_RE } from './ids.js';
-import type { EntraAllowedTenants, EntraCloud, EntraJwksOptions, EntraValidatorOptions } from './options.js';
+import { type Preload, resolvePreload } from './keys/preload.js';
+import { resolveKeyStore } from './keys/store.js';
+import type {
+  EntraAllowedTenants,
+  EntraCloud,
+  EntraJwksOptions,
+  EntraKeyStore,
+  EntraValidatorOptions,
+} from './options.js';
 import { isTrustedUrl } from './urls.js';
 
 /** Options after checks, with every default filled in. */
@@ -27,15 +35,23 @@ export interface ResolvedConfig {
   allowedClientIds: ReadonlySet<string> | undefined;
   requireScopeOrRole: boolean;
   maxTokenLength: number;
-  jwks: Required<EntraJwksOptions>;
+  jwks: JwksLimits;
   clock: () => number;
   tokenCacheMax: number;
   /** `undefined`: the runtime's own transport. */
   fetch: ((input: string, init?: RequestInit) => Promise<Response>) | undefined;
   onEvent: EntraEventListener | undefined;
+  // Sharing keys between processes
+  /** The `keyStore`, its methods captured. */
+  keyStore: EntraKeyStore | undefined;
+  /** `jwks.preload`, parsed (at least one usable key). */
+  jwksPreload: Preload | undefined;
 }
 
-export const DEFAULT_JWKS: Readonly<Required<EntraJwksOptions>> = Object.freeze({
+/** The numeric `jwks` options, defaults filled in. */
+export type JwksLimits = Required<Omit<EntraJwksOptions, 'preload'>>;
+
+export const DEFAULT_JWKS: Readonly<JwksLimits> = Object.freeze({
   refreshIntervalSeconds: 3600,
   cooldownSeconds: 30,
   maxStaleSeconds: 86400,
@@ -67,8 +83,9 @@ const KNOWN_OPTIONS = new Set([
   'tokenCache',
   'fetch',
   'onEvent',
+  'keyStore',
 ]);
-const JWKS_KEYS = Object.keys(DEFAULT_JWKS);
+const JWKS_KEYS = [...Object.keys(DEFAULT_JWKS), 'preload'];
 const MULTI_TENANT = new Set(['common', 'organizations']);
 const TENANT_ALIASES = new Set(['common', 'organizations', 'consumers']);
 const DOMAIN_RE = /^(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
@@ -378,7 +395,7 @@ export function resolveConfig(input: EntraValidatorOptions): ResolvedConfig {
   for (const key of Object.keys(jwksIn)) {
     if (!JWKS_KEYS.includes(key)) fail(`jwks: ${unknownOption(key, JWKS_KEYS)}`);
   }
-  const jwks: Required<EntraJwksOptions> = {
+  const jwks: JwksLimits = {
     refreshIntervalSeconds: positive(
       'jwks.refreshIntervalSeconds',
       jwksIn.refreshIntervalSeconds,
@@ -448,5 +465,7 @@ export function resolveConfig(input: EntraValidatorOptions): ResolvedConfig {
     tokenCacheMax,
     fetch: options.fetch,
     onEvent: options.onEvent,
+    keyStore: resolveKeyStore(options.keyStore),
+    jwksPreload: resolvePreload(jwksIn.preload, algorithms),
   };
 }

@@ -1,8 +1,9 @@
 import type { EntraAuthCheck, EntraAuthErrorCode } from './errors.js';
 
 /**
- * What the validator reports through `onEvent`: network activity of the key cache and rejections.
- * Events never carry a token, a key id or a claim value.
+ * What the validator reports through `onEvent`: network activity of the key cache, what it took
+ * from the `keyStore` or `jwks.preload` instead, store failures, and verifications. Events never carry
+ * a token, a key id, key material or a claim value.
  *
  * @example
  * ```ts
@@ -62,6 +63,47 @@ export type EntraEvent =
       jwksUri: string;
     }
   | {
+      type: 'metadata_loaded';
+      /** The discovery document's URL (its key in the store). */
+      url: string;
+      version: '1.0' | '2.0';
+      /** Where it came from instead of the network: the `keyStore`. */
+      source: 'store';
+      /** How long the store took to answer, in milliseconds. */
+      durationMs: number;
+    }
+  | {
+      type: 'keys_loaded';
+      jwksUri: string;
+      /** Why the keys were needed. */
+      trigger: KeyFetchTrigger;
+      /** Where they came from instead of the network: the `keyStore`, or `jwks.preload`. */
+      source: 'store' | 'preload';
+      /** How many usable keys the set holds. */
+      keyCount: number;
+      /** How many entries were ignored (not RSA, too small, not for signatures...). */
+      ignoredCount: number;
+      /** How long the store took to answer (0 for the preload), in milliseconds. */
+      durationMs: number;
+    }
+  | {
+      type: 'store_read_failed';
+      /** The URL of the document asked for: its key in the store (before any prefix the store adds). */
+      url: string;
+      document: KeyStoreDocument;
+      /** `error` or `timeout`: the store failed; `invalid_value`: what it held was refused. The network is asked instead. */
+      reason: KeyStoreFailureReason;
+      durationMs: number;
+    }
+  | {
+      type: 'store_write_failed';
+      url: string;
+      document: KeyStoreDocument;
+      /** `error` or `timeout`. The keys fetched are used all the same; only sharing them failed. */
+      reason: KeyStoreFailureReason;
+      durationMs: number;
+    }
+  | {
       type: 'token_verified';
       /** Wall time of the verification in milliseconds, waits for metadata and keys included. */
       durationMs: number;
@@ -112,6 +154,39 @@ export type FetchFailureReason =
   | 'invalid_json'
   | 'invalid_document'
   | 'no_usable_keys';
+
+/**
+ * Which kind of document a `keyStore` call was about: a discovery document or a key set.
+ *
+ * @example
+ * ```ts
+ * onEvent: (event) => {
+ *   if (event.type === 'store_write_failed') {
+ *     const document: KeyStoreDocument = event.document; // 'metadata' or 'keys'
+ *     logger.warn(`could not share the ${document} of ${event.url}: ${event.reason}`);
+ *   }
+ * }
+ * ```
+ */
+export type KeyStoreDocument = 'metadata' | 'keys';
+
+/**
+ * Why a `keyStore` call did not help: the store threw or rejected (`error`), did not answer within
+ * `jwks.timeoutMs` (`timeout`), or held a value that failed the checks a fresh response must pass
+ * (`invalid_value`: not text, not JSON, too large, another issuer's document, no usable key). Each is
+ * a miss: the network is asked instead, and a successful fetch overwrites the value.
+ *
+ * @example
+ * ```ts
+ * onEvent: (event) => {
+ *   if (event.type === 'store_read_failed' && event.reason === 'invalid_value') {
+ *     const reason: KeyStoreFailureReason = event.reason;
+ *     alert(`the key store holds a refused ${event.document} for ${event.url} (${reason})`);
+ *   }
+ * }
+ * ```
+ */
+export type KeyStoreFailureReason = 'error' | 'timeout' | 'invalid_value';
 
 /**
  * The `onEvent` listener's type. It may be `async`: what it returns is ignored, a rejected promise

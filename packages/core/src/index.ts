@@ -38,7 +38,14 @@ export {
   errorResponse,
   isEntraAuthError,
 } from './errors.js';
-export type { EntraEvent, EntraEventListener, FetchFailureReason, KeyFetchTrigger } from './events.js';
+export type {
+  EntraEvent,
+  EntraEventListener,
+  FetchFailureReason,
+  KeyFetchTrigger,
+  KeyStoreDocument,
+  KeyStoreFailureReason,
+} from './events.js';
 export type {
   GraphTokenProvider,
   GraphTokenRequest,
@@ -63,6 +70,8 @@ export type {
   EntraAllowedTenants,
   EntraCloud,
   EntraJwksOptions,
+  EntraJwksPreload,
+  EntraKeyStore,
   EntraSigningAlgorithm,
   EntraTokenVersion,
   EntraValidatorBaseOptions,

@@ -57,6 +57,56 @@ export interface EntraJwksOptions {
   timeoutMs?: number;
   /** Largest response accepted, in bytes. Default 1048576. */
   maxResponseBytes?: number;
+  /**
+   * Keys to start with, as a JWKS document (`{ keys: [...] }`): the first tokens verify without a
+   * key-set request (discovery may still be fetched). Entries are checked as in a fetched JWKS and
+   * unusable ones ignored; a kid not in it still reaches the network, and the set is refreshed from
+   * the network like any other.
+   */
+  preload?: EntraJwksPreload;
+}
+
+/**
+ * Keys given to the validator at start-up (`jwks.preload`): a JWKS document, as served at the
+ * `jwks_uri`, for example read from a file shipped with the deployment.
+ *
+ * @example
+ * ```ts
+ * const preload: EntraJwksPreload = JSON.parse(await readFile('entra-keys.json', 'utf8'));
+ * const validator = createEntraValidator({ tenantId, clientId, jwks: { preload } });
+ * ```
+ */
+export interface EntraJwksPreload {
+  /** JSON Web Keys; RSA signing keys of at least 2048 bits are used, anything else is ignored. */
+  readonly keys: readonly unknown[];
+}
+
+/**
+ * Where discovery documents and key sets are shared between processes (replicas, serverless cold
+ * starts): read before the network, written after each fetch. Keys are the documents' URLs and
+ * values the documents as fetched (text); no token is ever stored. Everything read back is checked
+ * like a fresh response. Calls are bounded by `jwks.timeoutMs`, and a store that fails or is slow is
+ * a miss, never a failed verification. Whoever can write the store can publish keys: use one that
+ * only the API can write (see docs/key-stores.md).
+ *
+ * @example
+ * ```ts
+ * const memory = new Map<string, string>(); // a store shared by validators in one process
+ * const keyStore: EntraKeyStore = {
+ *   get: async (key) => memory.get(key),
+ *   set: async (key, value, ttlSeconds) => {
+ *     memory.set(key, value);
+ *     setTimeout(() => memory.delete(key), ttlSeconds * 1000).unref();
+ *   },
+ * };
+ * const validator = createEntraValidator({ tenantId, clientId, keyStore });
+ * ```
+ */
+export interface EntraKeyStore {
+  /** The value stored under `key`; `undefined` (or `null`) when there is none. */
+  get(key: string): Promise<string | null | undefined>;
+  /** Stores `value` under `key` for `ttlSeconds` (a positive whole number of seconds). */
+  set(key: string, value: string, ttlSeconds: number): Promise<void>;
 }
 
 /**
@@ -123,6 +173,12 @@ export interface EntraValidatorBaseOptions {
   fetch?: (input: string, init?: RequestInit) => Promise<Response>;
   /** Receives key fetches, refreshes, stale keys served and rejections. Never a token. */
   onEvent?: EntraEventListener;
+  /**
+   * Shares discovery documents and key sets between processes: `redisKeyStore(client)` from
+   * `@org/entra-core/stores/redis`, `kvKeyStore(namespace)` from `@org/entra-core/stores/kv`, or
+   * your own `{ get, set }`. Default: none (each process fetches its own).
+   */
+  keyStore?: EntraKeyStore;
 }
 
 /**

@@ -27,6 +27,7 @@ import { EntraAuthError, EntraConfigError, isEntraAuthError } from './errors.js'
 import { emit } from './events.js';
 import { type EntraMetadata, MetadataSource } from './keys/discovery.js';
 import { KeySet } from './keys/jwks.js';
+import type { StoreContext } from './keys/store.js';
 import type { EntraValidatorOptions } from './options.js';
 import { buildPrincipal, type EntraPrincipal } from './principal.js';
 import { TenantPolicy } from './tenants.js';
@@ -108,7 +109,8 @@ export interface EntraValidator {
   authenticate(authorization: string | readonly string[] | null | undefined): Promise<EntraPrincipal>;
   /**
    * Fetches the v2.0 discovery document and its key set now (one request each), so the first
-   * request does not wait. Rejects with `EntraConfigError` when the document speaks for another
+   * request does not wait. With a `keyStore`, each is taken from the store when it holds a valid
+   * copy; with `jwks.preload`, the keys are the preloaded ones. Rejects with `EntraConfigError` when the document speaks for another
    * tenant or authority, and with `EntraAuthError('keys_unavailable')` when the issuer is unreachable.
    *
    * @example
@@ -349,6 +351,7 @@ class Validator implements EntraValidator {
       clock: c.clock,
       retryAfterMs: c.jwks.cooldownSeconds * 1000,
       onEvent: c.onEvent,
+      store: this.storeContext(),
     });
   }
 
@@ -365,6 +368,19 @@ class Validator implements EntraValidator {
     return (this.v1.current ?? (await this.v1.load())).issuer;
   }
 
+  /** The `keyStore` with its limits: calls within `jwks.timeoutMs`, values live one refresh interval. */
+  private storeContext(): StoreContext | undefined {
+    const c = this.c;
+    if (c.keyStore === undefined) return undefined;
+    return {
+      store: c.keyStore,
+      timeoutMs: c.jwks.timeoutMs,
+      maxBytes: c.jwks.maxResponseBytes,
+      ttlSeconds: Math.max(1, Math.ceil(c.jwks.refreshIntervalSeconds)),
+      onEvent: c.onEvent,
+    };
+  }
+
   private keySet(metadata: EntraMetadata): KeySet {
     if (this.keys === undefined || this.keys.jwksUri !== metadata.jwksUri) {
       this.keys?.close();
@@ -377,6 +393,8 @@ class Validator implements EntraValidator {
         maxStaleMs: c.jwks.maxStaleSeconds * 1000,
         algorithms: c.algorithms,
         onEvent: c.onEvent,
+        store: this.storeContext(),
+        preload: c.jwksPreload,
       });
       if (this.closed) this.keys.close();
     }

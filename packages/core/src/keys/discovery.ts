@@ -7,6 +7,7 @@ import { EntraAuthError } from '../errors.js';
 import { type EntraEventListener, emit, type FetchFailureReason } from '../events.js';
 import { isTrustedUrl } from '../urls.js';
 import { type BoundedFetchOptions, fetchJson } from './http.js';
+import { readStored, refusedStored, type StoreContext, writeStored } from './store.js';
 
 /** What the validator uses from a discovery document. */
 export interface EntraMetadata {
@@ -22,6 +23,8 @@ export interface MetadataContext {
   /** Minimum gap between two attempts after a failure. */
   readonly retryAfterMs: number;
   readonly onEvent: EntraEventListener | undefined;
+  /** The `keyStore`, read before the network and written after a fetch. */
+  readonly store?: StoreContext | undefined;
 }
 
 /** A failure to obtain metadata; `invalid_document` means a configuration problem, not an outage. */
@@ -115,6 +118,8 @@ export class MetadataSource {
   }
 
   private async fetch(): Promise<EntraMetadata> {
+    const stored = await this.fromStore();
+    if (stored !== undefined) return stored;
     const result = await fetchJson(this.url, this.ctx.fetch);
     let error: MetadataError;
     if (result.ok) {
@@ -128,6 +133,8 @@ export class MetadataSource {
           version: this.version,
           durationMs: result.durationMs,
         });
+        if (this.ctx.store !== undefined)
+          await writeStored(this.ctx.store, this.url, 'metadata', result.text);
         return parsed;
       }
       error = new MetadataError('invalid_document', `Discovery document ${this.url} refused: ${parsed}`);
@@ -149,6 +156,29 @@ export class MetadataSource {
       durationMs: result.durationMs,
     });
     throw unavailable(error, this.ctx.retryAfterMs);
+  }
+
+  /** The document from the key store, checked like a fresh response; `undefined` is a miss. */
+  private async fromStore(): Promise<EntraMetadata | undefined> {
+    const store = this.ctx.store;
+    if (store === undefined) return undefined;
+    const stored = await readStored(store, this.url, 'metadata');
+    if (stored === undefined) return undefined;
+    const parsed = parseMetadata(stored.json, this.url, this.checkIssuer);
+    if (typeof parsed === 'string') {
+      refusedStored(store, this.url, 'metadata', stored.durationMs);
+      return undefined;
+    }
+    this.value = parsed;
+    this.lastError = undefined;
+    emit(this.ctx.onEvent, {
+      type: 'metadata_loaded',
+      url: this.url,
+      version: this.version,
+      source: 'store',
+      durationMs: stored.durationMs,
+    });
+    return parsed;
   }
 }
 

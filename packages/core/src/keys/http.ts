@@ -17,7 +17,7 @@ export interface BoundedFetchOptions {
 }
 
 type Outcome =
-  | { ok: true; json: unknown }
+  | { ok: true; json: unknown /** The document as received, for a key store. */; text: string }
   | { ok: false; reason: FetchFailureReason; status?: number; error?: unknown };
 
 /** How a request went, and how long it took (failures included) in milliseconds. */
@@ -37,13 +37,15 @@ function concat(chunks: readonly Uint8Array[], total: number): Uint8Array {
 }
 
 function parseJson(bytes: Uint8Array): Outcome {
+  let text: string;
   let json: unknown;
   try {
-    json = JSON.parse(decoder.decode(bytes));
+    text = decoder.decode(bytes);
+    json = JSON.parse(text);
   } catch (error) {
     return { ok: false, reason: 'invalid_json', error };
   }
-  return { ok: true, json };
+  return { ok: true, json, text };
 }
 
 /** A response body within `max` bytes (declared or read), or `too_large`: reading stops at the cap. */

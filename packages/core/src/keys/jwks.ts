@@ -10,6 +10,9 @@
  *   `maxStaleSeconds` after the last successful fetch, with an event each time.
  * - A refresh replaces the set: keys removed upstream stop verifying. A response with no usable key
  *   (garbage, an empty set) is a failed refresh: the previous keys are kept.
+ * - Where keys come from, in order: `jwks.preload` (the first load only), the `keyStore`, the
+ *   network; a network fetch is written to the store. Keys from the preload or the store do not
+ *   count as the unknown-kid refetch: a kid they lack still reaches the network (within the cooldown).
  */
 import { importRsaKey } from '#runtime';
 import { own } from '../codec.js';
@@ -20,6 +23,7 @@ import type { VerificationKey } from '../runtime/types.js';
 import { MAX_KID_LENGTH } from '../token.js';
 import { unavailable } from './discovery.js';
 import { type BoundedFetchOptions, fetchJson } from './http.js';
+import { readStored, refusedStored, type StoreContext, writeStored } from './store.js';
 
 /** A usable signing key. `active` turns false when the key disappears from the set. */
 export interface SigningKey {
@@ -40,11 +44,18 @@ export interface KeySetContext {
   readonly maxStaleMs: number;
   readonly algorithms: ReadonlySet<string>;
   readonly onEvent: EntraEventListener | undefined;
+  /** The `keyStore`, read before the network and written after a fetch. */
+  readonly store?: StoreContext | undefined;
+  /** `jwks.preload`, already parsed: the keys of the first load, without a request. */
+  readonly preload?: { readonly keys: readonly ParsedJwk[]; readonly ignored: number } | undefined;
 }
+
+/** Where the keys in use came from. */
+type KeySource = 'network' | 'store' | 'preload';
 
 const MIN_RSA_BYTES = 256; // 2048 bits
 
-interface ParsedJwk {
+export interface ParsedJwk {
   kid: string;
   n: string;
   e: string;
@@ -115,6 +126,8 @@ export class KeySet {
   private lastError: unknown;
   private timer: ReturnType<typeof setInterval> | undefined;
   private closed = false;
+  private source: KeySource | undefined;
+  private preloadTried = false;
 
   constructor(
     readonly jwksUri: string,
@@ -177,9 +190,14 @@ export class KeySet {
       await this.refreshOrThrow(this.loaded ? 'expired' : 'initial');
       const key = this.keys.get(kid);
       if (key !== undefined) return key;
-      // The set just fetched does not know the kid: that counts as the unknown-kid refetch.
-      this.lastUnknownKidFetch = now;
-      throw new EntraAuthError('unknown_signing_key', { check: 'kid' });
+      if (this.source === 'network') {
+        // The set just fetched does not know the kid: that counts as the unknown-kid refetch.
+        this.lastUnknownKidFetch = now;
+        throw new EntraAuthError('unknown_signing_key', { check: 'kid' });
+      }
+      // Keys from the preload or the store may be older than the kid: ask the network (the store
+      // only if it was not just read), within the cooldown.
+      return this.refetchFor(kid, now, this.source === 'store');
     }
     const cached = this.lookup(kid);
     if (cached !== undefined) return cached;
@@ -189,6 +207,11 @@ export class KeySet {
       const key = this.keys.get(kid);
       if (key !== undefined) return key;
     }
+    return this.refetchFor(kid, now, false);
+  }
+
+  /** The unknown-kid refetch: one per `cooldownSeconds`, counted when it reaches the network. */
+  private async refetchFor(kid: string, now: number, skipStore: boolean): Promise<SigningKey> {
     if (now - this.lastUnknownKidFetch < this.ctx.cooldownMs) {
       emit(this.ctx.onEvent, { type: 'unknown_kid_throttled', jwksUri: this.jwksUri });
       throw new EntraAuthError('unknown_signing_key', { check: 'kid' });
@@ -197,9 +220,8 @@ export class KeySet {
       // The issuer failed moments ago: we cannot tell whether this kid is real. Retry later.
       throw unavailable(this.lastError, this.failedAt + this.ctx.cooldownMs - now);
     }
-    this.lastUnknownKidFetch = now;
     try {
-      await this.refresh('unknown_kid');
+      await this.refresh('unknown_kid', { kid, skipStore });
     } catch (error) {
       throw unavailable(error, this.ctx.cooldownMs);
     }
@@ -225,16 +247,83 @@ export class KeySet {
     }
   }
 
-  /** Fetches the set now (or joins the fetch under way). Rejects on failure, keeping the old keys. */
-  refresh(trigger: KeyFetchTrigger): Promise<void> {
+  /**
+   * Loads the set now (or joins the load under way): from the preload on the first load, else from
+   * the store, else from the network. With `kid`, a stored set that lacks it is passed over for the
+   * network. Rejects on failure, keeping the old keys.
+   */
+  refresh(trigger: KeyFetchTrigger, options: { kid?: string; skipStore?: boolean } = {}): Promise<void> {
     if (this.inFlight !== undefined) return this.inFlight;
-    this.inFlight = this.fetchKeys(trigger).finally(() => {
+    this.inFlight = this.load(trigger, options.kid, options.skipStore === true).finally(() => {
       this.inFlight = undefined;
     });
     return this.inFlight;
   }
 
+  private async load(trigger: KeyFetchTrigger, kid: string | undefined, skipStore: boolean): Promise<void> {
+    if (!this.loaded && !this.preloadTried && this.ctx.preload !== undefined) {
+      this.preloadTried = true;
+      if (await this.fromPreload(this.ctx.preload, trigger)) return;
+    }
+    if (!skipStore && this.ctx.store !== undefined && (await this.fromStore(this.ctx.store, trigger, kid)))
+      return;
+    await this.fetchKeys(trigger);
+  }
+
+  private async fromPreload(
+    preload: { readonly keys: readonly ParsedJwk[]; readonly ignored: number },
+    trigger: KeyFetchTrigger,
+  ): Promise<boolean> {
+    const imported = await this.importAll(preload.keys);
+    if (imported.size === 0) return false;
+    this.use(imported, 'preload', trigger, preload.ignored + preload.keys.length - imported.size, 0);
+    return true;
+  }
+
+  /** The set from the key store, checked like a fetched one; false is a miss. */
+  private async fromStore(
+    store: StoreContext,
+    trigger: KeyFetchTrigger,
+    kid: string | undefined,
+  ): Promise<boolean> {
+    const stored = await readStored(store, this.jwksUri, 'keys');
+    if (stored === undefined) return false;
+    const parsed = parseJwks(stored.json, this.ctx.algorithms);
+    const imported = parsed === undefined ? undefined : await this.importAll(parsed.keys);
+    if (parsed === undefined || imported === undefined || imported.size === 0) {
+      refusedStored(store, this.jwksUri, 'keys', stored.durationMs);
+      return false;
+    }
+    // The store does not know this kid either: only the network can tell.
+    if (kid !== undefined && !imported.has(kid)) return false;
+    const ignored = parsed.ignored + parsed.keys.length - imported.size;
+    this.use(imported, 'store', trigger, ignored, stored.durationMs);
+    return true;
+  }
+
+  private use(
+    keys: Map<string, SigningKey>,
+    source: 'store' | 'preload',
+    trigger: KeyFetchTrigger,
+    ignoredCount: number,
+    durationMs: number,
+  ): void {
+    this.replace(keys, source);
+    emit(this.ctx.onEvent, {
+      type: 'keys_loaded',
+      jwksUri: this.jwksUri,
+      trigger,
+      source,
+      keyCount: keys.size,
+      ignoredCount,
+      durationMs,
+    });
+    this.startTimer();
+  }
+
   private async fetchKeys(trigger: KeyFetchTrigger): Promise<void> {
+    // Reaching the network is what the unknown-kid cooldown counts.
+    if (trigger === 'unknown_kid') this.lastUnknownKidFetch = this.ctx.clock();
     const result = await fetchJson(this.jwksUri, this.ctx.fetch);
     let reason: FetchFailureReason;
     let error: unknown;
@@ -243,7 +332,7 @@ export class KeySet {
       if (parsed !== undefined) {
         const imported = await this.importAll(parsed.keys);
         if (imported.size > 0) {
-          this.replace(imported);
+          this.replace(imported, 'network');
           emit(this.ctx.onEvent, {
             type: 'keys_fetched',
             jwksUri: this.jwksUri,
@@ -253,6 +342,9 @@ export class KeySet {
             durationMs: result.durationMs,
           });
           this.startTimer();
+          // Shared only once checked: the store never receives what this process refused.
+          if (this.ctx.store !== undefined)
+            await writeStored(this.ctx.store, this.jwksUri, 'keys', result.text);
           return;
         }
         reason = 'no_usable_keys';
@@ -279,7 +371,7 @@ export class KeySet {
     throw error;
   }
 
-  private async importAll(parsed: ParsedJwk[]): Promise<Map<string, SigningKey>> {
+  private async importAll(parsed: readonly ParsedJwk[]): Promise<Map<string, SigningKey>> {
     const next = new Map<string, SigningKey>();
     for (const jwk of parsed) {
       const existing = this.keys.get(jwk.kid);
@@ -303,11 +395,12 @@ export class KeySet {
     return next;
   }
 
-  private replace(next: Map<string, SigningKey>): void {
+  private replace(next: Map<string, SigningKey>, source: KeySource): void {
     for (const [kid, key] of this.keys) {
       if (next.get(kid) !== key) key.active = false;
     }
     this.keys = next;
+    this.source = source;
     this.fetchedAt = this.ctx.clock();
     this.lastError = undefined;
   }

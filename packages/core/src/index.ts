@@ -6,6 +6,8 @@
  * @packageDocumentation
  * @module \@org/entra-core
  */
+export type { CombinedEntraValidator } from './authority/combine.js';
+export { combineValidators } from './authority/combine.js';
 export type {
   AuthContextOptions,
   MatchOptions,
@@ -55,7 +57,11 @@ export type { EntraOpenApiOptions, OpenApiOAuth2Scheme } from './openapi.js';
 export { entraSecurityRequirement, entraSecurityScheme } from './openapi.js';
 export type {
   EntraAllowedTenants,
+  EntraB2COptions,
+  EntraB2CValidatorBaseOptions,
   EntraCloud,
+  EntraExternalIdOptions,
+  EntraExternalIdValidatorBaseOptions,
   EntraJwksOptions,
   EntraSigningAlgorithm,
   EntraTokenVersion,

@@ -282,7 +282,7 @@ describe('defaults and normalisation', () => {
     ['issuer', 'discoveryUrl'],
     ['tokenSigningAlg', 'algorithms'],
     ['maxTokenAge', 'maxTokenAgeSeconds'],
-    ['isB2C', 'b2c: { domain, tenantId, policies }'],
+    ['isB2C', "'b2c'"],
     ['policyName', 'b2c.policies'],
     ['audiences', "'audience'"],
     ['alowGuests', "'allowGuests'"],

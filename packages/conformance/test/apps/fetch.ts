@@ -7,6 +7,7 @@ import {
   type EntraValidator,
   type EntraValidatorOptions,
   isEntraAuthError,
+  isEntraValidator,
   requireAppOnly,
   requireAuthContext,
   requireDelegated,
@@ -96,7 +97,7 @@ const notFound = async (_request: Request): Promise<Response> => new Response('n
 export const fetchTarget: ConformanceTarget = {
   name: 'fetch (Request in process)',
   async start({ auth, corsPreflight }) {
-    const validator = createEntraValidator(auth);
+    const validator = isEntraValidator(auth) ? auth : createEntraValidator(auth);
     const { routes } = handlers(validator, corsPreflight);
     const app = (request: Request) => (routes.get(new URL(request.url).pathname) ?? notFound)(request);
     return inProcess(app, async () => validator.close());

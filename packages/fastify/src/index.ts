@@ -24,6 +24,7 @@ export type {
 // (the create*Check helpers; the guards below have the core's require* names), require a step-up,
 // render errors itself, or describe its security in OpenAPI.
 export {
+  combineValidators,
   createEntraValidator,
   createRoleCheck,
   createScopeCheck,

@@ -224,7 +224,7 @@ export interface MockEntra<F extends MockFlavour = 'workforce'> {
    * `{ clientId, externalId: { tenantId, domain: authority } }`.
    */
   validatorOptions<Extra extends object = {}>(extra?: Extra): MockValidatorOptions<F> & Extra;
-  /** The tenant's v2 key set, as served at `/${tenantId}/discovery/v2.0/keys`. */
+  /** The tenant's v2 key set, as served at `/${tenantId}/discovery/v2.0/keys` (B2C: at each policy's `jwks_uri`). */
   jwks(): { keys: Record<string, unknown>[] };
   /** Frees the port, destroys open connections and clears every timer. Idempotent. */
   close(): Promise<void>;

@@ -1,15 +1,16 @@
 /**
- * The end-to-end demo (`npm run demo` at the repository root): starts the local Entra look-alike and
- * this Express API on ephemeral loopback ports, makes real HTTP calls with different tokens, and
- * prints what the API answered and saw. Exits 0 only when every call behaved as expected, so it is
- * also a smoke test.
+ * The end-to-end demo (`npm run demo` at the repository root): starts three local look-alikes (a
+ * workforce tenant, an Azure AD B2C tenant, an Entra External ID tenant) and this Express API on
+ * ephemeral loopback ports, the API trusting all three through one combined validator; makes real
+ * HTTP calls with different tokens, and prints what the API answered and saw. Exits 0 only when
+ * every call behaved as expected, so it is also a smoke test.
  */
 import { once } from 'node:events';
 import { realpathSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { createEntraValidator } from '@org/entra-express';
+import { combineValidators, createEntraValidator } from '@org/entra-express';
 import { createMockEntra, type MockEntra } from '@org/entra-testing';
 import { createApp } from './app.js';
 import { ORDERS_EXPORT, ORDERS_READ } from './orders.js';
@@ -23,12 +24,18 @@ interface Answer {
   body: any;
 }
 
+/** The customer issuers beside the workforce one. */
+interface Customers {
+  b2c: MockEntra<'b2c'>;
+  externalId: MockEntra<'externalId'>;
+}
+
 interface Call {
   method: 'GET' | 'POST' | 'OPTIONS';
   path: string;
   token: string;
   /** Makes the token (undefined: no Authorization header). */
-  makeToken?: (entra: MockEntra) => string;
+  makeToken?: (entra: MockEntra, customers: Customers) => string;
   headers?: Record<string, string>;
   expect: { status: number; code?: string };
   /** What the API saw, in a few words; or why the answer is wrong (`fail`). */
@@ -54,6 +61,8 @@ export interface DemoResult {
   rows: DemoRow[];
   ok: boolean;
   authority: string;
+  /** The B2C and External ID look-alikes. */
+  customerAuthorities: { b2c: string; externalId: string };
   apiUrl: string;
 }
 
@@ -172,6 +181,52 @@ const CALLS: Call[] = [
     expect: { status: 401, code: 'foreign_token' },
     saw: described,
   },
+  // Customers: the same API trusts an Azure AD B2C tenant and an Entra External ID tenant too.
+  {
+    method: 'GET',
+    path: '/me',
+    token: 'B2C customer',
+    makeToken: (_e, c) => c.b2c.createToken({ scp: ORDERS_READ }),
+    expect: { status: 200 },
+    saw: (a) =>
+      `B2C ${a.body.kind} ${a.body.name} via ${a.body.policy}, tenant ${String(a.body.tenantId).slice(0, 8)}… ` +
+      `(from the issuer: no tid), scp ${a.body.scopes.join(' ')}, v${a.body.tokenVersion}`,
+    check: (a) => (a.body.policy === 'B2C_1_signupsignin' ? undefined : 'the B2C policy is missing'),
+  },
+  {
+    method: 'GET',
+    path: '/orders',
+    token: `B2C customer: ${ORDERS_READ}`,
+    makeToken: (_e, c) => c.b2c.createToken({ scp: ORDERS_READ }),
+    expect: { status: 200 },
+    saw: (a) => `${a.body.readBy} read ${a.body.orders?.length} orders`,
+  },
+  {
+    method: 'GET',
+    path: '/me',
+    token: 'B2C, policy not accepted',
+    makeToken: (_e, c) => c.b2c.createToken({ scp: ORDERS_READ }, { policy: 'B2C_1_legacy_signin' }),
+    expect: { status: 401, code: 'invalid_issuer' },
+    saw: described,
+  },
+  {
+    method: 'GET',
+    path: '/me',
+    token: 'External ID customer',
+    makeToken: (_e, c) => c.externalId.createToken({ scp: ORDERS_READ }),
+    expect: { status: 200 },
+    saw: (a) =>
+      `External ID ${a.body.kind} ${a.body.name}, tenant ${String(a.body.tenantId).slice(0, 8)}…, ` +
+      `scp ${a.body.scopes.join(' ')}, v${a.body.tokenVersion}`,
+  },
+  {
+    method: 'GET',
+    path: '/me',
+    token: 'External ID, other tenant',
+    makeToken: (_e, c) => c.externalId.createToken({ scp: ORDERS_READ }, { tenantId: OTHER_TENANT }),
+    expect: { status: 401, code: 'invalid_issuer' },
+    saw: described,
+  },
 ];
 
 async function listen(server: Server): Promise<string> {
@@ -179,17 +234,27 @@ async function listen(server: Server): Promise<string> {
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
 
-/** Runs every call against a fresh look-alike and API, and closes both. */
+/** Runs every call against fresh look-alikes and API, and closes them. */
 export async function runDemo(): Promise<DemoResult> {
-  const entra = await createMockEntra();
-  const validator = createEntraValidator(entra.validatorOptions());
+  const [entra, b2c, externalId] = await Promise.all([
+    createMockEntra(),
+    createMockEntra({ flavour: 'b2c', policies: ['B2C_1_signupsignin'] }),
+    createMockEntra({ flavour: 'externalId', tenantId: '3f8c1a2b-4d5e-4f60-9a7b-8c9d0e1f2a3b' }),
+  ]);
+  const customers: Customers = { b2c, externalId };
+  // Employees, B2C customers and External ID customers: each token goes, by its issuer, to its own.
+  const validator = combineValidators([
+    createEntraValidator(entra.validatorOptions()),
+    createEntraValidator(b2c.validatorOptions()),
+    createEntraValidator(externalId.validatorOptions()),
+  ]);
   const server = createApp({ auth: validator, allowedOrigin: SPA_ORIGIN }).listen(0, '127.0.0.1');
   try {
     const apiUrl = await listen(server);
     const rows: DemoRow[] = [];
     for (const call of CALLS) {
       const headers: Record<string, string> = { ...call.headers };
-      if (call.makeToken) headers.authorization = `Bearer ${call.makeToken(entra)}`;
+      if (call.makeToken) headers.authorization = `Bearer ${call.makeToken(entra, customers)}`;
       const row: DemoRow = {
         request: `${call.method} ${call.path}`,
         token: call.token,
@@ -225,12 +290,18 @@ export async function runDemo(): Promise<DemoResult> {
       if (row.ok) delete row.problem;
       rows.push(row);
     }
-    return { rows, ok: rows.every((r) => r.ok), authority: entra.authority, apiUrl };
+    return {
+      rows,
+      ok: rows.every((r) => r.ok),
+      authority: entra.authority,
+      customerAuthorities: { b2c: b2c.authority, externalId: externalId.authority },
+      apiUrl,
+    };
   } finally {
     server.close();
     server.closeAllConnections();
     validator.close();
-    await entra.close();
+    await Promise.all([entra.close(), b2c.close(), externalId.close()]);
   }
 }
 
@@ -285,7 +356,10 @@ export function formatTable(result: DemoResult, columns = 120): string {
 async function main(): Promise<void> {
   const result = await runDemo();
   const passed = result.rows.filter((r) => r.ok).length;
-  console.log(`\nLocal Entra look-alike on ${result.authority}; Orders API (Express) on ${result.apiUrl}\n`);
+  console.log(
+    `\nLocal Entra look-alikes: workforce ${result.authority}, B2C ${result.customerAuthorities.b2c}, ` +
+      `External ID ${result.customerAuthorities.externalId}; Orders API (Express) on ${result.apiUrl}\n`,
+  );
   console.log(formatTable(result, process.stdout.columns || 120));
   console.log(
     `\n${passed} of ${result.rows.length} calls behaved as expected${result.ok ? '.' : ': see the rows marked ✗.'}`,

@@ -36,6 +36,8 @@ export interface CallerView {
   isGuest: boolean;
   tokenVersion: '1.0' | '2.0';
   expiresAt: string;
+  /** Azure AD B2C customers: the user flow or custom policy they signed in with. */
+  policy?: string;
 }
 
 export function describeCaller(principal: EntraPrincipal): CallerView {
@@ -51,5 +53,6 @@ export function describeCaller(principal: EntraPrincipal): CallerView {
     isGuest: principal.isGuest,
     tokenVersion: principal.tokenVersion,
     expiresAt: principal.expiresAt.toISOString(),
+    ...(principal.policy === undefined ? {} : { policy: principal.policy }),
   };
 }

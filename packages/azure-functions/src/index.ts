@@ -29,6 +29,7 @@ export type {
 // (an EntraAuthError it throws is answered like the wrapper's own), require a step-up or groups,
 // render errors itself, or describe its security in OpenAPI.
 export {
+  combineValidators,
   createEntraValidator,
   createGroupsCheck,
   createRoleCheck,

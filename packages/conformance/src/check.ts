@@ -52,9 +52,11 @@ export function check(scenario: Scenario, headers: SentHeaders, res: TestRespons
   } else {
     const claims = payloadOf(headers);
     const summary = body as PrincipalSummary;
+    // B2C tokens carry no tid: the tenant is the one in their issuer.
+    const tenantId = claims.tid ?? /\/([0-9a-f-]{36})\/v2\.0\/$/.exec(String(claims.iss))?.[1];
     expect(summary).toMatchObject({
       authenticated: true,
-      tenantId: claims.tid,
+      tenantId,
       objectId: claims.oid,
       clientId: claims.azp ?? claims.appid,
       tokenVersion: claims.ver,
@@ -62,5 +64,6 @@ export function check(scenario: Scenario, headers: SentHeaders, res: TestRespons
       scopes: typeof claims.scp === 'string' ? claims.scp.split(' ') : [],
       roles: claims.roles ?? [],
     });
+    expect(summary.policy).toBe(claims.tfp);
   }
 }

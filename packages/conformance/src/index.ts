@@ -19,4 +19,11 @@ export {
   summarize,
 } from './routes.js';
 export { type AppConfig, type ConformanceTarget, describeConformance, preflightOption } from './runner.js';
-export { type AppKind, type Expectation, OTHER_TENANT, SCENARIOS, type Scenario } from './scenarios.js';
+export {
+  type AppKind,
+  type Expectation,
+  type Kits,
+  OTHER_TENANT,
+  SCENARIOS,
+  type Scenario,
+} from './scenarios.js';

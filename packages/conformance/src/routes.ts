@@ -66,6 +66,8 @@ export interface PrincipalSummary {
   roles?: readonly string[];
   isAppOnly?: boolean;
   tokenVersion?: string;
+  /** Azure AD B2C tokens only. */
+  policy?: string;
 }
 
 export function summarize(principal: EntraPrincipal | undefined): PrincipalSummary {
@@ -79,6 +81,7 @@ export function summarize(principal: EntraPrincipal | undefined): PrincipalSumma
     roles: principal.roles,
     isAppOnly: principal.isAppOnly,
     tokenVersion: principal.tokenVersion,
+    ...(principal.policy === undefined ? {} : { policy: principal.policy }),
   };
 }
 

@@ -9,9 +9,23 @@ import type { MockEntra } from '@org/entra-testing';
 
 /**
  * Which app of the adapter answers: the normal one (no `corsPreflight` option: the default), one
- * whose issuer is down, and one per `corsPreflight` value given explicitly.
+ * whose issuer is down, one per `corsPreflight` value given explicitly, and one given a validator
+ * that combines a workforce tenant, an Azure AD B2C tenant and an Entra External ID tenant.
  */
-export type AppKind = 'main' | 'keysDown' | 'answerPreflight' | 'authenticatePreflight' | 'passPreflight';
+export type AppKind =
+  | 'main'
+  | 'keysDown'
+  | 'answerPreflight'
+  | 'authenticatePreflight'
+  | 'passPreflight'
+  | 'combined';
+
+/** The issuers of the run: the workforce one every app trusts, and the customer ones of `combined`. */
+export interface Kits {
+  readonly workforce: MockEntra;
+  readonly b2c: MockEntra<'b2c'>;
+  readonly externalId: MockEntra<'externalId'>;
+}
 
 export type Expectation =
   | { status: 200; principal: 'anonymous' }
@@ -32,8 +46,11 @@ export interface Scenario {
   readonly app?: AppKind;
   readonly method?: string;
   readonly path: string;
-  /** Request headers, made with the kit of the app (the down issuer's for `keysDown`). */
-  readonly headers?: (kit: MockEntra) => Record<string, string | readonly string[]>;
+  /**
+   * Request headers, made with the kit of the app (the down issuer's for `keysDown`); the `combined`
+   * app's scenarios use `kits`.
+   */
+  readonly headers?: (kit: MockEntra, kits: Kits) => Record<string, string | readonly string[]>;
   readonly expect: Expectation;
 }
 

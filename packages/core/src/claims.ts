@@ -2,7 +2,7 @@
  * Entra's claim rules, each a small function that throws one `EntraAuthError` naming its check.
  * They run after the signature has been verified, in the order the validator calls them.
  */
-import { type IssuerRule, issuerFor, TENANT_TEMPLATE } from './authority/plan.js';
+import { type IssuerRule, issuerFor, TENANT_TEMPLATE, type TokenRules } from './authority/plan.js';
 import { EntraAuthError } from './errors.js';
 import { CONSUMERS_TENANT_ID } from './ids.js';
 import type { SigningKey } from './keys/jwks.js';
@@ -84,7 +84,8 @@ export function checkTimes(
 
 /**
  * `iss` equals the trusted issuer (multi-tenant: the template filled with a GUID `tid`); for a
- * single Entra tenant, `tid` names that tenant too. Returns `tid`.
+ * single tenant, `tid` names that tenant too (Azure AD B2C tokens may have no `tid`: the tenant is
+ * then the issuer's). Returns the token's tenant.
  */
 export function checkIssuer(c: ClaimSet, rule: IssuerRule): string | undefined {
   const tid = c.tid;
@@ -92,11 +93,14 @@ export function checkIssuer(c: ClaimSet, rule: IssuerRule): string | undefined {
   if (typeof c.iss !== 'string' || expected === undefined || c.iss !== expected) {
     throw new EntraAuthError('invalid_issuer', { check: 'iss' });
   }
-  if (rule.tenant !== undefined && (typeof tid !== 'string' || tid.toLowerCase() !== rule.tenant)) {
-    throw new EntraAuthError('invalid_issuer', {
-      message: 'The access token names another tenant than its issuer',
-      check: 'tid',
-    });
+  if (rule.tenant !== undefined) {
+    if (tid === undefined && rule.tidOptional === true) return rule.tenant;
+    if (typeof tid !== 'string' || tid.toLowerCase() !== rule.tenant) {
+      throw new EntraAuthError('invalid_issuer', {
+        message: 'The access token names another tenant than its issuer',
+        check: 'tid',
+      });
+    }
   }
   return typeof tid === 'string' ? tid : undefined;
 }
@@ -114,7 +118,12 @@ export function checkKeyIssuer(key: SigningKey, c: ClaimSet, v2: IssuerRule): vo
       ? key.issuer.replace(TENANT_TEMPLATE, () => tid)
       : undefined
     : key.issuer;
-  if (effective !== undefined && (effective === c.iss || effective === issuerFor(v2, tid))) return;
+  if (
+    effective !== undefined &&
+    (effective === c.iss || effective === issuerFor(v2, tid) || v2.keyIssuers?.includes(effective) === true)
+  ) {
+    return;
+  }
   throw new EntraAuthError('invalid_issuer', {
     message: 'The access token was signed by a key of another issuer',
     check: 'iss',
@@ -138,17 +147,22 @@ const RESOURCE_MESSAGE =
   'This token is for another Microsoft service: request a token for this API scope instead (for example api://<client-id>/.default)';
 
 /**
- * An OpenID Connect ID token sent as an access token: it has a `nonce` / `at_hash` / `c_hash`, or
- * none of the claims every access token has (`azp`/`appid`, `scp`, `roles`).
+ * An OpenID Connect ID token sent as an access token: it has an `at_hash` / `c_hash`, a `nonce`
+ * (except from Azure AD B2C, whose access tokens may carry the sign-in's nonce), or none of the
+ * claims every access token has (`azp`/`appid`, `scp`, `roles`).
  */
-export function isIdToken(c: ClaimSet): boolean {
-  if (c.nonce !== undefined || c.at_hash !== undefined || c.c_hash !== undefined) return true;
+export function isIdToken(
+  c: ClaimSet,
+  rules: Pick<TokenRules, 'payloadNonceMarksIdToken'> = { payloadNonceMarksIdToken: true },
+): boolean {
+  if (c.at_hash !== undefined || c.c_hash !== undefined) return true;
+  if (c.nonce !== undefined && rules.payloadNonceMarksIdToken) return true;
   return c.azp === undefined && c.appid === undefined && c.scp === undefined && c.roles === undefined;
 }
 
 /** Not an ID token (`foreign_token`). */
-export function checkNotIdToken(c: ClaimSet): void {
-  if (isIdToken(c))
+export function checkNotIdToken(c: ClaimSet, rules: TokenRules): void {
+  if (isIdToken(c, rules))
     throw new EntraAuthError('foreign_token', { message: ID_TOKEN_MESSAGE, check: 'foreign' });
 }
 

@@ -15,7 +15,7 @@ import type {
   EntraKeyStore,
   EntraValidatorOptions,
 } from './options.js';
-import { isTrustedUrl } from './urls.js';
+import { isLoopbackHost, isTrustedUrl } from './urls.js';
 
 /** Options after checks, with every default filled in. */
 export interface ResolvedConfig {
@@ -46,6 +46,28 @@ export interface ResolvedConfig {
   keyStore: EntraKeyStore | undefined;
   /** `jwks.preload`, parsed (at least one usable key). */
   jwksPreload: Preload | undefined;
+  /** Azure AD B2C instead of a workforce tenant (then `tenantId` is `b2c.tenantId`). */
+  b2c: ResolvedB2C | undefined;
+  /** Entra External ID instead of a workforce tenant (then `tenantId` is `externalId.tenantId`). */
+  externalId: ResolvedExternalId | undefined;
+}
+
+/** `b2c` after checks. */
+export interface ResolvedB2C {
+  /** `https://{domain}` (or a loopback `http://` origin), without a trailing slash. */
+  readonly origin: string;
+  /** The GUID or `{name}.onmicrosoft.com`, lower case. */
+  readonly tenantId: string;
+  /** As configured, without duplicates. */
+  readonly policies: readonly [string, ...string[]];
+}
+
+/** `externalId` after checks. */
+export interface ResolvedExternalId {
+  /** `https://{domain}` (default `https://{tenantId}.ciamlogin.com`), or a loopback `http://` origin. */
+  readonly origin: string;
+  /** The tenant GUID, lower case. */
+  readonly tenantId: string;
 }
 
 /** The numeric `jwks` options, defaults filled in. */
@@ -84,6 +106,8 @@ const KNOWN_OPTIONS = new Set([
   'fetch',
   'onEvent',
   'keyStore',
+  'b2c',
+  'externalId',
 ]);
 const JWKS_KEYS = [...Object.keys(DEFAULT_JWKS), 'preload'];
 const MULTI_TENANT = new Set(['common', 'organizations']);
@@ -165,8 +189,9 @@ const OTHER_LIBRARIES: Readonly<Record<string, string>> = {
   maxtokenage: 'maxTokenAgeSeconds',
   tokensigningalg: 'algorithms',
   algorithm: 'algorithms',
-  isb2c: 'discoveryUrl (the B2C policy metadata URL)',
-  policyname: 'discoveryUrl (the B2C policy metadata URL)',
+  policyname: 'b2c.policies (Azure AD B2C)',
+  policies: 'b2c.policies (Azure AD B2C)',
+  policy: 'b2c.policies (Azure AD B2C)',
   knownauthorities: 'authority',
   cloudinstance: 'cloud',
   azurecloudinstance: 'cloud',
@@ -236,6 +261,199 @@ function withoutTenant(authority: string, tenantId: string): string {
   return authority;
 }
 
+// Azure AD B2C and Entra External ID: `b2c` / `externalId` instead of `tenantId`.
+
+const B2C_KEYS = ['domain', 'tenantId', 'policies'];
+const EXTERNAL_ID_KEYS = ['tenantId', 'domain'];
+const WORKFORCE_ONLY = ['tenantId', 'cloud', 'authority', 'discoveryUrl', 'allowedTenants', 'allowAnyTenant'];
+const B2C_EXAMPLE =
+  "{ domain: 'contoso.b2clogin.com', tenantId: 'contoso.onmicrosoft.com', policies: ['B2C_1_signupsignin'] }";
+const EXTERNAL_ID_EXAMPLE = "{ tenantId: '<external tenant GUID>', domain: 'contoso.ciamlogin.com' }";
+/** User flows are `B2C_1_<name>`, custom policies `B2C_1A_<name>`. */
+const POLICY_RE = /^b2c_1a?_[a-z0-9_.-]{1,200}$/i;
+const COMBINE_HINT =
+  'to accept tokens of several authorities, create a validator for each and combine them with combineValidators([...])';
+
+/**
+ * A host given alone (`contoso.b2clogin.com`, https) or as an origin; for tests a loopback origin
+ * (`http://127.0.0.1:8080`). Returns the origin; a path, query or credentials are mistakes.
+ */
+function hostOrigin(name: string, value: unknown, example: string, pathHint: string): string {
+  if (typeof value !== 'string' || value.trim() === '')
+    fail(`${name} is required: the host, for example '${example}'`);
+  const text = value.trim().replace(/\/+$/, '');
+  const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(text);
+  let url: URL;
+  try {
+    url = new URL(withScheme ? text : `https://${text}`);
+  } catch {
+    fail(`${name} is not a host name: give the host alone, for example '${example}'`);
+  }
+  if (
+    url.pathname !== '/' ||
+    url.search ||
+    url.hash ||
+    url.username ||
+    url.password ||
+    /[/?#@]/.test(withScheme ? '' : text)
+  ) {
+    fail(`${name} must be a host without a path, for example '${example}': ${pathHint}`);
+  }
+  if (!isTrustedUrl(url)) {
+    fail(
+      `${name} must be an https host (http: only for a loopback origin such as http://127.0.0.1:8080, in tests)`,
+    );
+  }
+  if (!isLoopbackHost(url.hostname) && !DOMAIN_RE.test(url.hostname)) {
+    fail(`${name} must be a host name such as '${example}' (or a loopback origin, in tests)`);
+  }
+  return url.origin;
+}
+
+function objectOption(
+  name: string,
+  value: unknown,
+  keys: readonly string[],
+  example: string,
+): Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    fail(`${name} must be an object: ${example}`);
+  const own = ownProperties(value);
+  for (const key of Object.keys(own)) if (!keys.includes(key)) fail(`${name}: ${unknownOption(key, keys)}`);
+  return own;
+}
+
+function resolveB2C(value: unknown): ResolvedB2C {
+  const b2c = objectOption('b2c', value, B2C_KEYS, B2C_EXAMPLE);
+  const origin = hostOrigin(
+    'b2c.domain',
+    b2c.domain,
+    'contoso.b2clogin.com',
+    'the tenant goes in b2c.tenantId and the policy in b2c.policies',
+  );
+  const host = new URL(origin).hostname;
+  if (host.endsWith('.onmicrosoft.com')) {
+    fail(
+      "b2c.domain is the host users sign in on (contoso.b2clogin.com or a custom domain), not the tenant's onmicrosoft.com name: give that as b2c.tenantId",
+    );
+  }
+  if (host.endsWith('.ciamlogin.com')) {
+    fail(
+      'b2c.domain is an Entra External ID host (ciamlogin.com): for an External ID tenant, use externalId: { tenantId, domain } instead of b2c',
+    );
+  }
+  if (
+    host.startsWith('login.microsoftonline.') ||
+    host === 'login.microsoft.com' ||
+    host === 'login.windows.net'
+  ) {
+    fail(
+      "b2c.domain is a workforce sign-in host: Azure AD B2C tokens come from {name}.b2clogin.com (or a custom domain), e.g. 'contoso.b2clogin.com'",
+    );
+  }
+  if (typeof b2c.tenantId !== 'string' || b2c.tenantId.trim() === '') {
+    fail("b2c.tenantId is required: the B2C tenant's GUID or its name, e.g. 'contoso.onmicrosoft.com'");
+  }
+  const tenantId = b2c.tenantId.trim().toLowerCase();
+  if (tenantId.endsWith('.b2clogin.com')) {
+    fail(
+      "b2c.tenantId is the tenant GUID or 'contoso.onmicrosoft.com'; 'contoso.b2clogin.com' is b2c.domain",
+    );
+  }
+  if (!GUID_RE.test(tenantId) && !DOMAIN_RE.test(tenantId)) {
+    fail("b2c.tenantId must be the B2C tenant's GUID or its domain, e.g. 'contoso.onmicrosoft.com'");
+  }
+  const list = b2c.policies;
+  if (!Array.isArray(list) || list.length === 0) {
+    fail(
+      "b2c.policies must list the policies whose tokens are accepted, e.g. ['B2C_1_signupsignin']: without one, no token could be checked",
+    );
+  }
+  const policies: string[] = [];
+  for (const policy of list) {
+    if (typeof policy !== 'string' || !POLICY_RE.test(policy.trim())) {
+      fail(
+        "b2c.policies must contain policy ids as B2C names them: 'B2C_1_<name>' for a user flow, 'B2C_1A_<name>' for a custom policy",
+      );
+    }
+    const trimmed = policy.trim();
+    if (!policies.some((p) => p.toLowerCase() === trimmed.toLowerCase())) policies.push(trimmed);
+  }
+  return Object.freeze({
+    origin,
+    tenantId,
+    policies: Object.freeze(policies) as unknown as [string, ...string[]],
+  });
+}
+
+function resolveExternalId(value: unknown): ResolvedExternalId {
+  const externalId = objectOption('externalId', value, EXTERNAL_ID_KEYS, EXTERNAL_ID_EXAMPLE);
+  const tenantId = typeof externalId.tenantId === 'string' ? externalId.tenantId.trim().toLowerCase() : '';
+  if (!GUID_RE.test(tenantId)) {
+    fail(
+      "externalId.tenantId must be the external tenant's GUID (Microsoft Entra admin center > Overview > Tenant ID): its tokens' issuer is https://{tenantId}.ciamlogin.com/{tenantId}/v2.0, which names the GUID",
+    );
+  }
+  const origin =
+    externalId.domain === undefined
+      ? `https://${tenantId}.ciamlogin.com`
+      : hostOrigin(
+          'externalId.domain',
+          externalId.domain,
+          'contoso.ciamlogin.com',
+          'the tenant goes in externalId.tenantId',
+        );
+  const host = new URL(origin).hostname;
+  if (host.endsWith('.b2clogin.com')) {
+    fail(
+      'externalId.domain is an Azure AD B2C host (b2clogin.com): for a B2C tenant, use b2c: { domain, tenantId, policies } instead of externalId',
+    );
+  }
+  if (
+    host.startsWith('login.microsoftonline.') ||
+    host === 'login.microsoft.com' ||
+    host === 'login.windows.net'
+  ) {
+    fail(
+      'externalId.domain is a workforce sign-in host: External ID tenants are served on {tenant}.ciamlogin.com or a custom URL domain; leave domain out to use {tenantId}.ciamlogin.com',
+    );
+  }
+  return Object.freeze({ origin, tenantId });
+}
+
+/** `b2c` or `externalId`, checked, when one is given instead of a workforce `tenantId`. */
+function customerTenant(
+  options: Record<string, unknown>,
+): { b2c: ResolvedB2C | undefined; externalId: ResolvedExternalId | undefined } | undefined {
+  const { b2c, externalId } = options;
+  if (b2c === undefined && externalId === undefined) return undefined;
+  if (b2c !== undefined && externalId !== undefined) {
+    fail(`Set b2c or externalId, not both: a validator trusts one authority; ${COMBINE_HINT}`);
+  }
+  const name = b2c !== undefined ? 'b2c' : 'externalId';
+  const label = b2c !== undefined ? 'an Azure AD B2C' : 'an Entra External ID';
+  for (const key of WORKFORCE_ONLY) {
+    if (options[key] === undefined) continue;
+    if (key === 'tenantId') {
+      fail(
+        `Give the tenant inside ${name} (${name}.tenantId), not as tenantId: tenantId names a workforce tenant; ${COMBINE_HINT}`,
+      );
+    }
+    if (key === 'discoveryUrl') {
+      fail(
+        `discoveryUrl and ${name} both say where metadata is: remove discoveryUrl, ${name} builds the metadata URL`,
+      );
+    }
+    if (key === 'cloud' || key === 'authority') {
+      fail(`${key} applies to workforce tenants: ${label} validator takes its host from ${name}.domain`);
+    }
+    fail(`${key} applies to multi-tenant workforce APIs: ${label} validator accepts its one tenant`);
+  }
+  return b2c !== undefined
+    ? { b2c: resolveB2C(b2c), externalId: undefined }
+    : { b2c: undefined, externalId: resolveExternalId(externalId) };
+}
+
 /** Checks options and fills in defaults. Throws `EntraConfigError` on any mistake. */
 export function resolveConfig(input: EntraValidatorOptions): ResolvedConfig {
   if (typeof input !== 'object' || input === null) {
@@ -248,23 +466,29 @@ export function resolveConfig(input: EntraValidatorOptions): ResolvedConfig {
     if (!KNOWN_OPTIONS.has(key)) fail(unknownOption(key));
   }
 
-  // Tenant
-  if (typeof options.tenantId !== 'string' || options.tenantId.trim() === '') {
-    fail(
-      "tenantId is required: the tenant GUID, a verified domain (contoso.onmicrosoft.com), or 'common' / 'organizations' / 'consumers'",
-    );
+  // Tenant: a workforce tenant, or Azure AD B2C / Entra External ID instead
+  const customers = customerTenant(options);
+  let tenantId: string;
+  if (customers !== undefined) {
+    tenantId = (customers.b2c ?? customers.externalId)?.tenantId as string;
+  } else {
+    if (typeof options.tenantId !== 'string' || options.tenantId.trim() === '') {
+      fail(
+        "tenantId is required: the tenant GUID, a verified domain (contoso.onmicrosoft.com), or 'common' / 'organizations' / 'consumers' (for Azure AD B2C or Entra External ID, set b2c or externalId instead)",
+      );
+    }
+    tenantId = options.tenantId.trim().toLowerCase();
+    if (
+      !GUID_RE.test(tenantId) &&
+      !DOMAIN_RE.test(tenantId) &&
+      !['common', 'organizations', 'consumers'].includes(tenantId)
+    ) {
+      fail(
+        "tenantId must be a tenant GUID, a verified domain such as contoso.onmicrosoft.com, or 'common' / 'organizations' / 'consumers' (find the GUID under Microsoft Entra ID > Overview > Tenant ID)",
+      );
+    }
   }
-  const tenantId = options.tenantId.trim().toLowerCase();
-  if (
-    !GUID_RE.test(tenantId) &&
-    !DOMAIN_RE.test(tenantId) &&
-    !['common', 'organizations', 'consumers'].includes(tenantId)
-  ) {
-    fail(
-      "tenantId must be a tenant GUID, a verified domain such as contoso.onmicrosoft.com, or 'common' / 'organizations' / 'consumers' (find the GUID under Microsoft Entra ID > Overview > Tenant ID)",
-    );
-  }
-  const multiTenant = MULTI_TENANT.has(tenantId);
+  const multiTenant = customers === undefined && MULTI_TENANT.has(tenantId);
 
   // Audience
   let clientId: string | undefined;
@@ -358,6 +582,12 @@ export function resolveConfig(input: EntraValidatorOptions): ResolvedConfig {
     for (const v of list)
       if (v !== '1.0' && v !== '2.0') fail("tokenVersions may contain only '1.0' and '2.0'");
     tokenVersions = new Set(list);
+  }
+  if (customers?.b2c !== undefined && !tokenVersions.has('1.0')) {
+    fail('tokenVersions must include \'1.0\' for Azure AD B2C: every B2C token says ver "1.0"');
+  }
+  if (customers?.externalId !== undefined && !tokenVersions.has('2.0')) {
+    fail("tokenVersions must include '2.0' for Entra External ID: its tenants issue v2.0 tokens only");
   }
   let algorithms: Set<string> = new Set(['RS256']);
   if (options.algorithms !== undefined) {
@@ -467,5 +697,7 @@ export function resolveConfig(input: EntraValidatorOptions): ResolvedConfig {
     onEvent: options.onEvent,
     keyStore: resolveKeyStore(options.keyStore),
     jwksPreload: resolvePreload(jwksIn.preload, algorithms),
+    b2c: customers?.b2c,
+    externalId: customers?.externalId,
   };
 }

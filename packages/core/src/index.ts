@@ -6,6 +6,8 @@
  * @packageDocumentation
  * @module \@org/entra-core
  */
+export type { CombinedEntraValidator } from './authority/combine.js';
+export { combineValidators } from './authority/combine.js';
 export type {
   AuthContextOptions,
   MatchOptions,
@@ -68,7 +70,11 @@ export type {
 export { entraSecurityRequirement, entraSecurityScheme } from './openapi.js';
 export type {
   EntraAllowedTenants,
+  EntraB2COptions,
+  EntraB2CValidatorBaseOptions,
   EntraCloud,
+  EntraExternalIdOptions,
+  EntraExternalIdValidatorBaseOptions,
   EntraJwksOptions,
   EntraJwksPreload,
   EntraKeyStore,

@@ -68,7 +68,9 @@ export function classifyToken(token: DecodedToken): TokenKind {
   const payload = token.payload as Record<string, unknown>;
   const aud = own(payload, 'aud');
   if (own(header, 'nonce') !== undefined || isGraphAudience(aud)) return 'graph_token';
-  if (isIdToken(readClaims(payload))) return 'id_token';
+  const claims = readClaims(payload);
+  // A B2C token (it names its policy in `tfp`) may carry the sign-in's nonce in an access token.
+  if (isIdToken(claims, { payloadNonceMarksIdToken: claims.tfp === undefined })) return 'id_token';
   if (microsoftServiceName(aud) !== undefined) return 'microsoft_resource_token';
   return 'access_token';
 }

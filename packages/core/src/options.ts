@@ -138,7 +138,10 @@ export interface EntraValidatorBaseOptions {
   cloud?: EntraCloud;
   /** Base URL of the authority, e.g. `https://login.microsoftonline.com`. `http:` only on loopback. */
   authority?: string;
-  /** Full v2.0 discovery URL; overrides `authority` and `tenantId` routing (B2C, External ID, custom domains). */
+  /**
+   * Full v2.0 discovery URL; overrides `authority` and `tenantId` routing (a custom domain or proxy in
+   * front of Entra). For Azure AD B2C and External ID, use `b2c` / `externalId` instead.
+   */
   discoveryUrl?: string;
   /** Multi-tenant only: tenants whose tokens are accepted. */
   allowedTenants?: EntraAllowedTenants;
@@ -179,18 +182,32 @@ export interface EntraValidatorBaseOptions {
    * your own `{ get, set }`. Default: none (each process fetches its own).
    */
   keyStore?: EntraKeyStore;
+  /** Azure AD B2C instead of a workforce tenant: see {@link EntraB2COptions}. Not with `tenantId`. */
+  b2c?: undefined;
+  /** Entra External ID instead of a workforce tenant: see {@link EntraExternalIdOptions}. Not with `tenantId`. */
+  externalId?: undefined;
 }
 
 /**
- * Options of `createEntraValidator`. Either `audience` or `clientId` is required (a validator that
- * would accept any audience does not compile).
+ * Options of `createEntraValidator`. Where tokens come from: `tenantId` (a workforce tenant, in the
+ * `cloud` or at the `authority` given), `b2c` (Azure AD B2C) or `externalId` (Entra External ID), one
+ * of the three. Either `audience` or `clientId` is required (a validator that would accept any
+ * audience does not compile).
  *
  * @example
  * ```ts
  * const options: EntraValidatorOptions = { tenantId: '72f988bf-86f1-41af-91ab-2d7cd011db47', clientId: '6e74172b-be56-4843-9ff4-e66a39bb12e3' };
+ * const customers: EntraValidatorOptions = {
+ *   b2c: { domain: 'contoso.b2clogin.com', tenantId: 'contoso.onmicrosoft.com', policies: ['B2C_1_signupsignin'] },
+ *   clientId: '6e74172b-be56-4843-9ff4-e66a39bb12e3',
+ * };
  * ```
  */
-export type EntraValidatorOptions = EntraValidatorBaseOptions &
+export type EntraValidatorOptions = (
+  | EntraValidatorBaseOptions
+  | EntraB2CValidatorBaseOptions
+  | EntraExternalIdValidatorBaseOptions
+) &
   (
     | {
         /** Accepted `aud` values: a token passes if its `aud` equals one. */
@@ -204,3 +221,112 @@ export type EntraValidatorOptions = EntraValidatorBaseOptions &
         clientId: string;
       }
   );
+
+// Flavours of Entra other than a workforce tenant: Azure AD B2C and Entra External ID.
+
+/**
+ * An Azure AD B2C tenant: where its tokens come from and which policies (user flows, custom
+ * policies) may issue them. See docs/b2c.md.
+ *
+ * @example
+ * ```ts
+ * const b2c: EntraB2COptions = {
+ *   domain: 'contoso.b2clogin.com', // or a custom domain: 'login.contoso.com'
+ *   tenantId: 'contoso.onmicrosoft.com', // or the tenant GUID
+ *   policies: ['B2C_1_signupsignin', 'B2C_1A_signup_signin'],
+ * };
+ * const validator = createEntraValidator({ b2c, clientId });
+ * ```
+ */
+export interface EntraB2COptions {
+  /**
+   * The B2C host: `contoso.b2clogin.com`, or a custom domain such as `login.contoso.com` (a host,
+   * without a path; https). For tests, a loopback origin such as `http://127.0.0.1:8080`.
+   */
+  domain: string;
+  /**
+   * The B2C tenant: its GUID or its `{name}.onmicrosoft.com` domain. The metadata URL uses it as
+   * given: `https://{domain}/{tenantId}/{policy}/v2.0/.well-known/openid-configuration`.
+   */
+  tenantId: string;
+  /** The policies whose tokens are accepted (`B2C_1_...` user flows, `B2C_1A_...` custom policies), compared without case. */
+  policies: readonly string[];
+}
+
+/**
+ * A Microsoft Entra External ID tenant (an external, "customer" tenant). See docs/external-id.md.
+ *
+ * @example
+ * ```ts
+ * const externalId: EntraExternalIdOptions = { tenantId: '3f8c1a2b-4d5e-4f60-9a7b-8c9d0e1f2a3b', domain: 'contoso.ciamlogin.com' };
+ * const validator = createEntraValidator({ externalId, clientId });
+ * ```
+ */
+export interface EntraExternalIdOptions {
+  /** The external tenant's GUID (the issuer is `https://{tenantId}.ciamlogin.com/{tenantId}/v2.0`). */
+  tenantId: string;
+  /**
+   * Where its metadata is served. Default `{tenantId}.ciamlogin.com`; `{name}.ciamlogin.com` or a
+   * custom URL domain (a host, https), or for tests a loopback origin such as `http://127.0.0.1:8080`.
+   */
+  domain?: string;
+}
+
+/** The options of every validator that are not about where tokens come from. */
+type EntraRuleOptions = Omit<
+  EntraValidatorBaseOptions,
+  | 'tenantId'
+  | 'cloud'
+  | 'authority'
+  | 'discoveryUrl'
+  | 'allowedTenants'
+  | 'allowAnyTenant'
+  | 'b2c'
+  | 'externalId'
+>;
+
+/**
+ * Options of a validator for Azure AD B2C tokens: `b2c` instead of `tenantId`, and the rule options.
+ *
+ * @example
+ * ```ts
+ * const shared: EntraB2CValidatorBaseOptions = {
+ *   b2c: { domain: 'contoso.b2clogin.com', tenantId: 'contoso.onmicrosoft.com', policies: ['B2C_1_signupsignin'] },
+ *   clockToleranceSeconds: 60,
+ * };
+ * const validator = createEntraValidator({ ...shared, clientId });
+ * ```
+ */
+export interface EntraB2CValidatorBaseOptions extends EntraRuleOptions {
+  /** The B2C tenant, its domain and policies. */
+  b2c: EntraB2COptions;
+  tenantId?: undefined;
+  cloud?: undefined;
+  authority?: undefined;
+  discoveryUrl?: undefined;
+  allowedTenants?: undefined;
+  allowAnyTenant?: undefined;
+  externalId?: undefined;
+}
+
+/**
+ * Options of a validator for Entra External ID tokens: `externalId` instead of `tenantId`, and the
+ * rule options.
+ *
+ * @example
+ * ```ts
+ * const shared: EntraExternalIdValidatorBaseOptions = { externalId: { tenantId: '3f8c1a2b-4d5e-4f60-9a7b-8c9d0e1f2a3b' } };
+ * const validator = createEntraValidator({ ...shared, clientId });
+ * ```
+ */
+export interface EntraExternalIdValidatorBaseOptions extends EntraRuleOptions {
+  /** The external tenant, and the domain its metadata is served on. */
+  externalId: EntraExternalIdOptions;
+  tenantId?: undefined;
+  cloud?: undefined;
+  authority?: undefined;
+  discoveryUrl?: undefined;
+  allowedTenants?: undefined;
+  allowAnyTenant?: undefined;
+  b2c?: undefined;
+}

@@ -3,6 +3,7 @@
  * change what a later verification of the same token returns.
  */
 
+import { type TokenRules, WORKFORCE_RULES } from './authority/plan.js';
 import { EntraAuthError } from './errors.js';
 import type { ClaimSet } from './token.js';
 
@@ -18,7 +19,7 @@ import type { ClaimSet } from './token.js';
  * ```
  */
 export interface EntraPrincipal {
-  /** `tid`: the tenant the token was issued in. */
+  /** `tid`: the tenant the token was issued in (Azure AD B2C tokens without `tid`: the issuer's tenant GUID). */
   readonly tenantId: string;
   /**
    * `oid`: the immutable id of the user or service principal in that tenant (`sub` when there is no
@@ -36,10 +37,14 @@ export interface EntraPrincipal {
   readonly roles: readonly string[];
   /**
    * True for an application acting as itself (client credentials): `idtyp` is `app`; without
-   * `idtyp`, there is no `scp` and `oid` equals `sub`.
+   * `idtyp`, there is no `scp` and `oid` equals `sub` (Azure AD B2C, whose `sub` is the user's object
+   * id and whose app-only tokens carry `scp`: only `idtyp` says so).
    */
   readonly isAppOnly: boolean;
-  /** True for a guest user: `acct` is 1, or `idp` differs from `iss`. */
+  /**
+   * True for a guest user: `acct` is 1, or (workforce tenants) `idp` differs from `iss`. In B2C and
+   * External ID tenants `idp` names the social provider a customer signed in with: not a guest.
+   */
   readonly isGuest: boolean;
   /** `ver`. */
   readonly tokenVersion: '1.0' | '2.0';
@@ -49,6 +54,11 @@ export interface EntraPrincipal {
   readonly name: string | undefined;
   /** `exp` as a date. */
   readonly expiresAt: Date;
+  /**
+   * Azure AD B2C: the policy (user flow or custom policy) that issued the token, as configured in
+   * `b2c.policies` (from the `tfp` claim, or `acr` in older policies). `undefined` elsewhere.
+   */
+  readonly policy?: string;
   /** Every claim of the token, read-only. */
   readonly claims: Readonly<Record<string, unknown>>;
 }
@@ -63,6 +73,15 @@ function deepFreeze<T>(value: T): T {
 
 function str(v: unknown): string | undefined {
   return typeof v === 'string' && v !== '' ? v : undefined;
+}
+
+/** What the validator knows beside the claims: the tenant, the policy, where to re-authenticate, the flavour's rules. */
+export interface PrincipalContext {
+  /** The tenant the issuer was checked for (`tid`, or the B2C issuer's tenant when there is no `tid`). */
+  readonly tenantId?: string | undefined;
+  readonly policy?: string | undefined;
+  readonly challengeUri?: string | undefined;
+  readonly rules?: TokenRules;
 }
 
 /** Where the issuing authority's users re-authenticate (claims challenges); not enumerable in JSON. */
@@ -91,6 +110,7 @@ class Principal implements EntraPrincipal {
   readonly tokenVersion: '1.0' | '2.0';
   readonly username: string | undefined;
   readonly name: string | undefined;
+  readonly policy: string | undefined;
   readonly claims: Readonly<Record<string, unknown>>;
   readonly [CHALLENGE_URI]: string | undefined;
   readonly #expiresMs: number;
@@ -101,11 +121,12 @@ class Principal implements EntraPrincipal {
     version: '1.0' | '2.0',
     scopes: string[],
     roles: string[],
-    challengeUri: string | undefined,
+    context: PrincipalContext,
   ) {
     const idtyp = c.idtyp;
     const idp = c.idp;
-    this.tenantId = str(c.tid) ?? '';
+    const rules = context.rules ?? WORKFORCE_RULES;
+    this.tenantId = context.tenantId ?? str(c.tid) ?? '';
     const oid = str(c.oid);
     const sub = str(c.sub);
     this.objectId = oid ?? sub;
@@ -119,14 +140,17 @@ class Principal implements EntraPrincipal {
     this.isAppOnly =
       typeof idtyp === 'string'
         ? idtyp === 'app'
-        : scopes.length === 0 && (oid === undefined || sub === undefined || oid === sub);
-    this.isGuest = c.acct === 1 || (typeof idp === 'string' && idp !== c.iss);
+        : rules.pairwiseSubject &&
+          scopes.length === 0 &&
+          (oid === undefined || sub === undefined || oid === sub);
+    this.isGuest = c.acct === 1 || (rules.idpMarksGuest && typeof idp === 'string' && idp !== c.iss);
     this.tokenVersion = version;
     this.username = str(c.preferred_username) ?? str(c.upn) ?? str(c.unique_name);
     this.name = str(c.name);
+    this.policy = context.policy;
     this.claims = deepFreeze(payload);
     this.#expiresMs = (c.exp as number) * 1000;
-    this[CHALLENGE_URI] = challengeUri;
+    this[CHALLENGE_URI] = context.challengeUri;
     Object.freeze(this);
   }
 
@@ -148,9 +172,9 @@ export function buildPrincipal(
   version: '1.0' | '2.0',
   scopes: string[],
   roles: string[],
-  challengeUri?: string,
+  context: PrincipalContext = {},
 ): EntraPrincipal {
-  const principal = new Principal(payload, c, version, scopes, roles, challengeUri);
+  const principal = new Principal(payload, c, version, scopes, roles, context);
   // App-only tokens may identify no object (Entra's v1 app-only tokens for some resources carry
   // neither oid nor sub); a user token always names its user.
   if (principal.objectId === undefined && !principal.isAppOnly) {

@@ -34,6 +34,9 @@ export interface ClaimSet {
   readonly nonce: unknown;
   readonly at_hash: unknown;
   readonly c_hash: unknown;
+  /** Azure AD B2C: the policy (user flow or custom policy) that issued the token; `acr` in older policies. */
+  readonly tfp: unknown;
+  readonly acr: unknown;
 }
 
 /**
@@ -65,6 +68,8 @@ export function readClaims(p: Record<string, unknown>): ClaimSet {
     nonce: own(p, 'nonce'),
     at_hash: own(p, 'at_hash'),
     c_hash: own(p, 'c_hash'),
+    tfp: own(p, 'tfp'),
+    acr: own(p, 'acr'),
   };
 }
 

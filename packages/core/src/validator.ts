@@ -8,7 +8,7 @@
  */
 import { verifySignature } from '#runtime';
 import { planAuthority } from './authority/index.js';
-import type { AuthorityPlan, IssuerRule } from './authority/plan.js';
+import type { AuthorityDocument, AuthorityPlan, IssuerRule } from './authority/plan.js';
 import { bearerCandidate, extractBearerToken } from './bearer.js';
 import {
   checkAudience,
@@ -31,10 +31,23 @@ import type { StoreContext } from './keys/store.js';
 import type { EntraValidatorOptions } from './options.js';
 import { buildPrincipal, type EntraPrincipal } from './principal.js';
 import { TenantPolicy } from './tenants.js';
-import { parseToken } from './token.js';
+import { type ClaimSet, parseToken } from './token.js';
 import { TokenCache } from './token-cache.js';
 
-const VALIDATOR_BRAND: unique symbol = Symbol.for('@org/entra-core.EntraValidator') as never;
+/** The brand `isEntraValidator` checks (a registered symbol: it survives duplicated copies of this package). */
+export const VALIDATOR_BRAND: unique symbol = Symbol.for('@org/entra-core.EntraValidator') as never;
+
+/**
+ * What `combineValidators` reads from a validator of this copy of the package: its resolved
+ * configuration and authority plan. Not part of the public API.
+ */
+export const VALIDATOR_INTERNALS: unique symbol = Symbol('@org/entra-core.ValidatorInternals') as never;
+
+/** See {@link VALIDATOR_INTERNALS}. */
+export interface ValidatorInternals {
+  readonly config: ResolvedConfig;
+  readonly plan: AuthorityPlan;
+}
 
 /** Every refusal is an `EntraAuthError`: anything else that escapes a check is a malformed token. */
 function asAuthError(error: unknown): EntraAuthError {
@@ -61,12 +74,16 @@ export interface EntraValidatorConfig {
   readonly clientId: string | undefined;
   /** The accepted audiences. */
   readonly audiences: readonly string[];
-  /** The authority base URL (`undefined` with a custom `discoveryUrl`). */
+  /** The authority base URL (`undefined` with a custom `discoveryUrl`, for B2C and External ID). */
   readonly authority: string | undefined;
-  /** The v2.0 discovery document's URL. */
+  /** The v2.0 discovery document's URL (B2C: the first policy's). */
   readonly discoveryUrl: string;
   /** True for `common` / `organizations`. */
   readonly multiTenant: boolean;
+  /** Which kind of Entra tenant: a workforce one, Azure AD B2C (`b2c`), or Entra External ID (`externalId`). */
+  readonly flavour: 'workforce' | 'b2c' | 'externalId';
+  /** Azure AD B2C: the accepted policies, as configured; `undefined` otherwise. */
+  readonly policies: readonly string[] | undefined;
   /** Accepted `ver` values. */
   readonly tokenVersions: readonly ('1.0' | '2.0')[];
   /** Leeway for `exp`, `nbf` and `iat`, in seconds. */
@@ -150,14 +167,24 @@ export function isEntraValidator(value: unknown): value is EntraValidator {
   );
 }
 
+/**
+ * One discovery document and what was fetched through it: a workforce tenant has one, an Azure AD
+ * B2C tenant one per policy.
+ */
+interface Source {
+  readonly document: AuthorityDocument;
+  readonly v2: MetadataSource;
+  v1: MetadataSource | undefined;
+  keys: KeySet | undefined;
+}
+
 class Validator implements EntraValidator {
   declare readonly [VALIDATOR_BRAND]: true;
+  declare readonly [VALIDATOR_INTERNALS]: ValidatorInternals;
   readonly config: EntraValidatorConfig;
   private readonly c: ResolvedConfig;
   private readonly plan: AuthorityPlan;
-  private readonly v2: MetadataSource;
-  private v1: MetadataSource | undefined;
-  private keys: KeySet | undefined;
+  private readonly sources: ReadonlyMap<AuthorityDocument, Source>;
   private readonly cache: TokenCache;
   private readonly tenants: TenantPolicy;
   private closed = false;
@@ -166,7 +193,17 @@ class Validator implements EntraValidator {
     const c = resolveConfig(options);
     this.c = c;
     this.plan = planAuthority(c);
-    this.v2 = this.metadataSource(this.plan.v2DiscoveryUrl, '2.0', (iss) => this.plan.checkV2Issuer(iss));
+    this.sources = new Map(
+      this.plan.documents.map((document) => [
+        document,
+        {
+          document,
+          v2: this.metadataSource(document.v2DiscoveryUrl, '2.0', (iss) => document.checkV2Issuer(iss)),
+          v1: undefined,
+          keys: undefined,
+        },
+      ]),
+    );
     this.cache = new TokenCache(c.tokenCacheMax);
     this.tenants = new TenantPolicy({
       allowedTenants: c.allowedTenants,
@@ -181,13 +218,18 @@ class Validator implements EntraValidator {
       clientId: c.clientId,
       audiences: Object.freeze([...c.audiences]),
       authority: this.plan.authority,
-      discoveryUrl: this.plan.v2DiscoveryUrl,
+      discoveryUrl: this.plan.documents[0].v2DiscoveryUrl,
       multiTenant: this.plan.multiTenant,
+      flavour: c.b2c !== undefined ? 'b2c' : c.externalId !== undefined ? 'externalId' : 'workforce',
+      policies: c.b2c?.policies,
       tokenVersions: Object.freeze([...c.tokenVersions] as ('1.0' | '2.0')[]),
       clockToleranceSeconds: c.clockToleranceSeconds,
       maxTokenLength: c.maxTokenLength,
     });
     Object.defineProperty(this, VALIDATOR_BRAND, { value: true });
+    Object.defineProperty(this, VALIDATOR_INTERNALS, {
+      value: Object.freeze({ config: c, plan: this.plan }),
+    });
   }
 
   verify(token: string): Promise<EntraPrincipal> {
@@ -216,11 +258,16 @@ class Validator implements EntraValidator {
   }
 
   async warmUp(): Promise<void> {
+    // Every document (B2C: every policy's) and its key set, one request each, concurrently.
+    await Promise.all([...this.sources.values()].map((source) => this.warmUpSource(source)));
+  }
+
+  private async warmUpSource(source: Source): Promise<void> {
     let metadata: EntraMetadata;
     try {
-      metadata = await this.v2.load();
+      metadata = await source.v2.load();
     } catch (error) {
-      const failure = this.v2.failure;
+      const failure = source.v2.failure;
       if (failure?.reason === 'invalid_document') {
         throw new EntraConfigError(`${failure.message}`, { cause: error });
       }
@@ -237,7 +284,7 @@ class Validator implements EntraValidator {
       );
     }
     try {
-      await this.keySet(metadata).refresh('warm_up');
+      await this.keySet(source, metadata).refresh('warm_up');
     } catch (error) {
       throw new EntraAuthError('keys_unavailable', {
         cause: error,
@@ -248,7 +295,7 @@ class Validator implements EntraValidator {
 
   close(): void {
     this.closed = true;
-    this.keys?.close();
+    for (const source of this.sources.values()) source.keys?.close();
   }
 
   /**
@@ -261,9 +308,11 @@ class Validator implements EntraValidator {
     const jwt = parseToken(token, c.algorithms, c.maxTokenLength);
 
     // 2. Key: from the key set the discovery document names, fetched on first use and refetched
-    //    (within the cooldown) for a kid it does not know.
-    const metadata = this.v2.current ?? (await this.v2.load());
-    const keys = this.keySet(metadata);
+    //    (within the cooldown) for a kid it does not know. Azure AD B2C has a document per policy:
+    //    the token's (`tfp`) is chosen here, and a policy not configured is refused before any request.
+    const source = this.source(jwt.claims);
+    const metadata = source.v2.current ?? (await source.v2.load());
+    const keys = this.keySet(source, metadata);
     const key = keys.lookup(jwt.kid) ?? (await keys.resolve(jwt.kid));
 
     // 3. Signature, before any claim is believed.
@@ -278,24 +327,30 @@ class Validator implements EntraValidator {
     const claims = jwt.claims;
     const version = checkVersion(claims, c.tokenVersions);
     const window = checkTimes(claims, c.clock(), c.clockToleranceSeconds, c.maxTokenAgeSeconds);
-    const issuer = version === '2.0' ? metadata.issuer : await this.v1Issuer(metadata.issuer);
-    const tid = checkIssuer(claims, issuer);
+    const issuer = version === '2.0' ? metadata.issuer : await this.v1Issuer(source, metadata.issuer);
+    const tenantId = checkIssuer(claims, issuer);
     checkKeyIssuer(key, claims, metadata.issuer);
 
     // 5. Tenant: multi-tenant issuers accept the tenants allowed.
-    if (issuer.template) await this.tenants.check(tid);
+    if (issuer.template) await this.tenants.check(tenantId);
 
     // 6. What the token is for and what it grants.
-    checkNotIdToken(claims);
+    const rules = this.plan.rules;
+    checkNotIdToken(claims, rules);
     checkAudience(claims, c.audiences);
     const { scopes, roles } = readPermissions(claims);
     if (c.requireScopeOrRole) checkHasPermissions(scopes, roles);
 
     // 7. The principal, and who may call.
-    const principal = buildPrincipal(jwt.payload, claims, version, scopes, roles, this.plan.challengeUri);
+    const principal = buildPrincipal(jwt.payload, claims, version, scopes, roles, {
+      tenantId,
+      policy: source.document.policy,
+      challengeUri: source.document.challengeUri,
+      rules,
+    });
     if (!c.allowGuests) checkNotGuest(principal);
     if (c.allowedClientIds !== undefined) checkClient(principal, c.allowedClientIds);
-    this.cache.set(token, principal, key, window.fromMs, window.untilMs);
+    this.cache.set(token, principal, key, keys, window.fromMs, window.untilMs);
     return principal;
   }
 
@@ -305,8 +360,12 @@ class Validator implements EntraValidator {
    * stop verifying cached tokens too.
    */
   private cached(token: string): EntraPrincipal | undefined {
-    const now = this.c.clock();
-    return this.keys?.usable(now) === true ? this.cache.get(token, now) : undefined;
+    return this.cache.get(token, this.c.clock());
+  }
+
+  /** The source a token is checked against (B2C: its policy's); refuses a policy not configured. */
+  private source(claims: ClaimSet): Source {
+    return this.sources.get(this.plan.documentFor(claims)) as Source;
   }
 
   /** The outcome as a promise that rejects only with `EntraAuthError`, reported to `onEvent`. */
@@ -355,17 +414,21 @@ class Validator implements EntraValidator {
     });
   }
 
-  /** The v1 issuer rule, from the v1 discovery document (fetched when the first v1 token arrives). */
-  private async v1Issuer(v2: IssuerRule): Promise<IssuerRule> {
-    const url = this.plan.v1DiscoveryUrl;
-    if (url === undefined) {
+  /**
+   * The v1 issuer rule, from the v1 discovery document (fetched when the first v1 token arrives);
+   * B2C's v1.0 tokens are described by the v2.0 document.
+   */
+  private async v1Issuer(source: Source, v2: IssuerRule): Promise<IssuerRule> {
+    const v1 = source.document.v1;
+    if (v1 === 'v2') return v2;
+    if (v1 === undefined) {
       throw new EntraAuthError('unsupported_token_version', {
         message: 'This authority issues only v2.0 tokens',
         check: 'ver',
       });
     }
-    this.v1 ??= this.metadataSource(url, '1.0', (iss) => this.plan.checkV1Issuer(iss, v2));
-    return (this.v1.current ?? (await this.v1.load())).issuer;
+    source.v1 ??= this.metadataSource(v1, '1.0', (iss) => source.document.checkV1Issuer(iss, v2));
+    return (source.v1.current ?? (await source.v1.load())).issuer;
   }
 
   /** The `keyStore` with its limits: calls within `jwks.timeoutMs`, values live one refresh interval. */
@@ -381,11 +444,11 @@ class Validator implements EntraValidator {
     };
   }
 
-  private keySet(metadata: EntraMetadata): KeySet {
-    if (this.keys === undefined || this.keys.jwksUri !== metadata.jwksUri) {
-      this.keys?.close();
+  private keySet(source: Source, metadata: EntraMetadata): KeySet {
+    if (source.keys === undefined || source.keys.jwksUri !== metadata.jwksUri) {
+      source.keys?.close();
       const c = this.c;
-      this.keys = new KeySet(metadata.jwksUri, {
+      source.keys = new KeySet(metadata.jwksUri, {
         fetch: { fetch: c.fetch, timeoutMs: c.jwks.timeoutMs, maxResponseBytes: c.jwks.maxResponseBytes },
         clock: c.clock,
         refreshIntervalMs: c.jwks.refreshIntervalSeconds * 1000,
@@ -396,9 +459,9 @@ class Validator implements EntraValidator {
         store: this.storeContext(),
         preload: c.jwksPreload,
       });
-      if (this.closed) this.keys.close();
+      if (this.closed) source.keys.close();
     }
-    return this.keys;
+    return source.keys;
   }
 }
 

@@ -282,7 +282,8 @@ describe('defaults and normalisation', () => {
     ['issuer', 'discoveryUrl'],
     ['tokenSigningAlg', 'algorithms'],
     ['maxTokenAge', 'maxTokenAgeSeconds'],
-    ['isB2C', 'discoveryUrl'],
+    ['isB2C', "'b2c'"],
+    ['policyName', 'b2c.policies'],
     ['audiences', "'audience'"],
     ['alowGuests', "'allowGuests'"],
   ])("another library's or a mistyped option %s: did you mean %s", (name, hint) => {
@@ -339,6 +340,8 @@ describe('defaults and normalisation', () => {
       authority: 'https://login.microsoftonline.us',
       discoveryUrl: 'https://login.microsoftonline.us/organizations/v2.0/.well-known/openid-configuration',
       multiTenant: true,
+      flavour: 'workforce',
+      policies: undefined,
       tokenVersions: ['1.0', '2.0'],
       clockToleranceSeconds: 300,
       maxTokenLength: 16384,

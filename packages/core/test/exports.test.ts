@@ -12,6 +12,7 @@ it('exports exactly its public API', () => {
       "EntraConfigError",
       "MAX_KID_LENGTH",
       "classifyToken",
+      "combineValidators",
       "createEntraValidator",
       "createGroupsCheck",
       "createRoleCheck",

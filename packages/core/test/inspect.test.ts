@@ -28,7 +28,10 @@ describe('classifyToken', () => {
     ['id_token', {}, { aud: 'c', nonce: 'n' }],
     ['id_token', {}, { aud: 'c' }],
     ['microsoft_resource_token', {}, { ...access, aud: 'https://management.azure.com/' }],
-  ])('%s', (kind, header, payload) => {
+    // Azure AD B2C access tokens carry the sign-in's nonce; its ID tokens have no scp or azp.
+    ['access_token', {}, { ...access, tfp: 'B2C_1_signupsignin', nonce: 'n' }],
+    ['id_token', {}, { aud: 'c', tfp: 'B2C_1_signupsignin', nonce: 'n' }],
+  ])('%s %j', (kind, header, payload) => {
     const decoded = decodeTokenUnverified(token(header, payload));
     expect(decoded && classifyToken(decoded)).toBe(kind);
   });

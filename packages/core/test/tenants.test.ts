@@ -1,11 +1,11 @@
 import { describe, expect, test } from 'vitest';
-import { createEntraValidator, type EntraValidatorOptions } from '../src/index.js';
+import { createEntraValidator, type EntraValidatorBaseOptions } from '../src/index.js';
 import { CONSUMERS, codeOf, errorOf, OTHER_TENANT, useMockEntra, validatorFor } from './helpers.js';
 
 const { entra, clock } = useMockEntra();
 const THIRD = '3c4d5e6f-7a8b-4c9d-8e0f-1a2b3c4d5e6f';
 
-function multi(extra: Partial<EntraValidatorOptions>) {
+function multi(extra: Partial<EntraValidatorBaseOptions>) {
   return validatorFor(entra(), clock, { tenantId: 'organizations', ...extra });
 }
 
@@ -204,8 +204,8 @@ describe('single tenant by alias', () => {
 
 describe('a custom discovery URL (B2C, External ID)', () => {
   test('the announced issuer is trusted as is; v1 is derived from a /v2.0/ URL', async () => {
-    const options = entra().validatorOptions({ clock: clock.fn }) as EntraValidatorOptions & {
-      authority?: string;
+    const options = entra().validatorOptions({ clock: clock.fn }) as EntraValidatorBaseOptions & {
+      clientId: string;
     };
     const { authority: _ignored, ...rest } = options;
     const v = createEntraValidator({
@@ -221,8 +221,8 @@ describe('a custom discovery URL (B2C, External ID)', () => {
   });
 
   test('a templated issuer behind a custom URL needs a tenant policy', async () => {
-    const options = entra().validatorOptions({ clock: clock.fn }) as EntraValidatorOptions & {
-      authority?: string;
+    const options = entra().validatorOptions({ clock: clock.fn }) as EntraValidatorBaseOptions & {
+      clientId: string;
     };
     const { authority: _ignored, ...rest } = options;
     const url = `${entra().authority}/common/v2.0/.well-known/openid-configuration`;

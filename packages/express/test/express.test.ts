@@ -214,6 +214,7 @@ it('exports exactly its public API', () => {
     [
       "EntraAuthError",
       "EntraConfigError",
+      "combineValidators",
       "createEntraValidator",
       "createGroupsCheck",
       "createRoleCheck",

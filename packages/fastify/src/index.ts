@@ -32,6 +32,7 @@ export type {
 // group membership (resolveGroups, createGroupsCheck; requireGroups below is the guard), require a step-up,
 // render errors itself, or describe its security in OpenAPI.
 export {
+  combineValidators,
   createEntraValidator,
   createGroupsCheck,
   createRoleCheck,

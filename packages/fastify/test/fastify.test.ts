@@ -191,6 +191,7 @@ it('exports exactly its public API', () => {
     [
       "EntraAuthError",
       "EntraConfigError",
+      "combineValidators",
       "createEntraValidator",
       "createGroupsCheck",
       "createRoleCheck",

@@ -26,6 +26,7 @@ export type {
 // (an EntraAuthError it throws is answered like the wrapper's own), require a step-up, render errors
 // itself, or describe its security in OpenAPI.
 export {
+  combineValidators,
   createEntraValidator,
   createRoleCheck,
   createScopeCheck,

@@ -190,6 +190,7 @@ it('exports exactly its public API', () => {
       "EntraAuthError",
       "EntraConfigError",
       "authenticateRequest",
+      "combineValidators",
       "createEntraValidator",
       "createRoleCheck",
       "createScopeCheck",

@@ -30,6 +30,7 @@ export type {
 // (the create*Check helpers; the guards below have the core's require* names), require a step-up,
 // read groups, render errors itself, or describe its security in OpenAPI.
 export {
+  combineValidators,
   createEntraValidator,
   createGroupsCheck,
   createRoleCheck,

@@ -182,6 +182,7 @@ it('exports exactly its public API', () => {
     [
       "EntraAuthError",
       "EntraConfigError",
+      "combineValidators",
       "createEntraValidator",
       "createGroupsCheck",
       "createRoleCheck",

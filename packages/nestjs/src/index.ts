@@ -32,6 +32,7 @@ export type {
 // (thrown there, the module's filter answers like the guard), require a step-up or groups, render
 // errors itself, or describe its security in OpenAPI.
 export {
+  combineValidators,
   createEntraValidator,
   createGroupsCheck,
   createRoleCheck,

@@ -4,6 +4,7 @@
  * the kit's authority, so nothing in them points a client at the network.
  */
 import { randomUUID } from 'node:crypto';
+import { CLOUD_PROFILES, type CloudProfile } from './flavours.js';
 import { issuerV1, issuerV2, type ResolvedTenant } from './tenants.js';
 
 const AUTH_METHODS = ['client_secret_post', 'private_key_jwt', 'client_secret_basic'];
@@ -49,25 +50,28 @@ const V1_CLAIMS = [
   'nickname',
 ];
 
-function cloudFields(tenant: ResolvedTenant): Record<string, unknown> {
+function cloudFields(tenant: ResolvedTenant, cloud: CloudProfile): Record<string, unknown> {
   return {
     // One tenant lives in a region; the aliases do not.
     tenant_region_scope: tenant.tid !== undefined && tenant.urlSegment !== 'consumers' ? 'WW' : null,
-    cloud_instance_name: 'microsoftonline.com',
-    cloud_graph_host_name: 'graph.windows.net',
-    msgraph_host: 'graph.microsoft.com',
-    rbac_url: 'https://pas.windows.net',
+    cloud_instance_name: cloud.instanceName,
+    cloud_graph_host_name: cloud.graphHostName,
+    msgraph_host: cloud.msgraphHost,
+    rbac_url: cloud.rbacUrl,
   };
 }
 
 /**
  * `/{tenant}/v2.0/.well-known/openid-configuration`. `query` (e.g. `?appid=...`) is carried over
- * to `jwks_uri`, as Entra does for app-specific signing keys.
+ * to `jwks_uri`, as Entra does for app-specific signing keys. `issuer` replaces the workforce
+ * issuer (External ID announces `https://{tid}.ciamlogin.com/{tid}/v2.0`, not its own host).
  */
 export function discoveryV2(
   authority: string,
   tenant: ResolvedTenant,
   query: string,
+  cloud: CloudProfile = CLOUD_PROFILES.public,
+  issuer: string = issuerV2(authority, tenant.tid),
 ): Record<string, unknown> {
   const base = `${authority}/${tenant.urlSegment}`;
   return {
@@ -79,7 +83,7 @@ export function discoveryV2(
     id_token_signing_alg_values_supported: ['RS256'],
     response_types_supported: ['code', 'id_token', 'code id_token', 'id_token token'],
     scopes_supported: ['openid', 'profile', 'email', 'offline_access'],
-    issuer: issuerV2(authority, tenant.tid),
+    issuer,
     request_uri_parameter_supported: false,
     // Entra's is https://graph.microsoft.com/oidc/userinfo; kept on loopback here.
     userinfo_endpoint: `${authority}/oidc/userinfo`,
@@ -90,7 +94,7 @@ export function discoveryV2(
     end_session_endpoint: `${base}/oauth2/v2.0/logout`,
     claims_supported: V2_CLAIMS,
     kerberos_endpoint: `${base}/kerberos`,
-    ...cloudFields(tenant),
+    ...cloudFields(tenant, cloud),
   };
 }
 
@@ -102,6 +106,7 @@ export function discoveryV1(
   authority: string,
   tenant: ResolvedTenant,
   query: string,
+  cloud: CloudProfile = CLOUD_PROFILES.public,
 ): Record<string, unknown> {
   const base = `${authority}/${tenant.urlSegment}`;
   return {
@@ -113,7 +118,7 @@ export function discoveryV1(
     id_token_signing_alg_values_supported: ['RS256'],
     response_types_supported: ['code', 'id_token', 'code id_token', 'token id_token', 'token'],
     scopes_supported: ['openid'],
-    issuer: issuerV1(tenant.tid),
+    issuer: issuerV1(tenant.tid, cloud.v1IssuerOrigin),
     microsoft_multi_refresh_token: true,
     authorization_endpoint: `${base}/oauth2/authorize`,
     device_authorization_endpoint: `${base}/oauth2/devicecode`,
@@ -124,7 +129,60 @@ export function discoveryV1(
     check_session_iframe: `${base}/oauth2/checksession`,
     userinfo_endpoint: `${base}/openid/userinfo`,
     kerberos_endpoint: `${base}/kerberos`,
-    ...cloudFields(tenant),
+    ...cloudFields(tenant, cloud),
+  };
+}
+
+const B2C_CLAIMS = [
+  'name',
+  'sub',
+  'idp',
+  'oid',
+  'tfp',
+  'iss',
+  'iat',
+  'exp',
+  'aud',
+  'acr',
+  'nonce',
+  'auth_time',
+];
+
+/**
+ * `/{tenant}/{policy}/v2.0/.well-known/openid-configuration` of an Azure AD B2C tenant: one per
+ * policy. Its endpoints keep the tenant as requested (a name stays a name) and carry the policy as
+ * `?p=`, as B2C's do; its `jwks_uri` is `/{tenant}/{policy}/discovery/v2.0/keys`.
+ */
+export function discoveryB2C(
+  authority: string,
+  segment: string,
+  policy: string,
+  issuer: string,
+): Record<string, unknown> {
+  const base = `${authority}/${segment}`;
+  const p = `?p=${policy.toLowerCase()}`;
+  return {
+    issuer,
+    authorization_endpoint: `${base}/oauth2/v2.0/authorize${p}`,
+    token_endpoint: `${base}/oauth2/v2.0/token${p}`,
+    end_session_endpoint: `${base}/oauth2/v2.0/logout${p}`,
+    jwks_uri: `${base}/${policy}/discovery/v2.0/keys`,
+    response_modes_supported: RESPONSE_MODES,
+    response_types_supported: [
+      'code',
+      'code id_token',
+      'code token',
+      'code id_token token',
+      'id_token',
+      'id_token token',
+      'token',
+      'token id_token',
+    ],
+    scopes_supported: ['openid'],
+    subject_types_supported: ['pairwise'],
+    id_token_signing_alg_values_supported: ['RS256'],
+    token_endpoint_auth_methods_supported: ['client_secret_post', 'client_secret_basic'],
+    claims_supported: B2C_CLAIMS,
   };
 }
 

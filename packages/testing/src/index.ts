@@ -11,8 +11,13 @@ export { createMockGraph } from './graph.js';
 export { createMockEntra } from './mock-entra.js';
 export type {
   CreateTokenOptions,
+  MockB2CValidatorOptions,
+  MockCloud,
   MockEntra,
   MockEntraFault,
   MockEntraOptions,
+  MockExternalIdValidatorOptions,
+  MockFlavour,
   MockValidatorOptions,
+  MockWorkforceValidatorOptions,
 } from './types.js';

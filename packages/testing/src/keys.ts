@@ -12,6 +12,8 @@ export interface SigningKey {
   readonly jwk: Readonly<Record<string, unknown>>;
   /** `undefined`: the issuer of the key set's tenant path; `null`: no `issuer` property. */
   readonly issuer: string | null | undefined;
+  /** When the key was made, in whole seconds (B2C publishes it as `nbf`). */
+  readonly createdAt: number;
   published: boolean;
 }
 
@@ -58,6 +60,7 @@ export async function generateSigningKey(options: NewKeyOptions, nowMs: number):
       x5c: [certificate.toString('base64')],
     },
     issuer: options.issuer,
+    createdAt: Math.floor(nowMs / 1000),
     published: options.publish ?? true,
   };
 }
@@ -129,6 +132,21 @@ export class KeyRing {
       const own = issuer === undefined ? null : key.issuer === undefined ? issuer : key.issuer;
       if (own !== null) entry.issuer = own;
       keys.push(entry);
+    }
+    for (const jwk of this.#raw) keys.push(structuredClone(jwk));
+    return { keys };
+  }
+
+  /**
+   * A key set as Azure AD B2C serves it: `{ kid, nbf, use, kty, e, n }` per key, with no `x5t`,
+   * `x5c` or `issuer`. `nbf` is when the kit made the key.
+   */
+  b2cKeySet(): { keys: Record<string, unknown>[] } {
+    const keys: Record<string, unknown>[] = [];
+    for (const key of this.#keys.values()) {
+      if (!key.published) continue;
+      const { kid, use, kty, e, n } = key.jwk;
+      keys.push({ kid, nbf: key.createdAt, use, kty, e, n });
     }
     for (const jwk of this.#raw) keys.push(structuredClone(jwk));
     return { keys };

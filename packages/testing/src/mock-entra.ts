@@ -1,8 +1,16 @@
 /**
  * `createMockEntra`: keys, documents, tokens and the HTTP server put together.
  */
-import { discoveryV1, discoveryV2, unknownTenantError } from './documents.js';
+import { discoveryB2C, discoveryV1, discoveryV2, unknownTenantError } from './documents.js';
 import { checkFault } from './faults.js';
+import {
+  b2cIssuer,
+  CLOUD_PROFILES,
+  externalIdIssuer,
+  type Profile,
+  resolveProfile,
+  servedPolicy,
+} from './flavours.js';
 import {
   DEFAULT_CLIENT_APP_ID,
   DEFAULT_CLIENT_ID,
@@ -13,8 +21,8 @@ import {
   randomKid,
 } from './identities.js';
 import { generateSigningKey, KeyRing } from './keys.js';
-import { IssuerServer } from './server.js';
-import { issuerV1, issuerV2, resolveTenant } from './tenants.js';
+import { IssuerServer, type Reply, type Route } from './server.js';
+import { issuerV1, issuerV2, type ResolvedTenant, resolveTenant } from './tenants.js';
 import {
   checkTokenOptions,
   defaultClaims,
@@ -23,9 +31,26 @@ import {
   signJwt,
   type TokenContext,
 } from './tokens.js';
-import type { CreateTokenOptions, MockEntra, MockEntraOptions, MockValidatorOptions } from './types.js';
+import type {
+  CreateTokenOptions,
+  MockEntra,
+  MockEntraOptions,
+  MockFlavour,
+  MockValidatorOptions,
+} from './types.js';
 
-const OPTION_NAMES = new Set(['tenantId', 'port', 'clientId', 'clientAppId', 'domain', 'clock']);
+const OPTION_NAMES = new Set([
+  'tenantId',
+  'port',
+  'clientId',
+  'clientAppId',
+  'domain',
+  'clock',
+  'flavour',
+  'cloud',
+  'policies',
+  'issuerFormat',
+]);
 const ADD_KEY_OPTION_NAMES = new Set(['issuer', 'publish', 'modulusLength', 'use']);
 
 function guidOption(name: string, value: unknown, fallback: string): string {
@@ -62,6 +87,38 @@ function checkOptions(options: MockEntraOptions) {
     domain: domain.toLowerCase(),
     port,
     clock,
+    profile: resolveProfile(options),
+  };
+}
+
+const NOT_FOUND: Reply = {
+  status: 404,
+  body: { error: 'not_found', error_description: 'No such endpoint on this issuer.' },
+};
+
+/** What an Azure AD B2C tenant serves: a document and a key set per policy, and nothing else. */
+function answerB2C(
+  route: Route & { kind: 'discovery' | 'jwks' },
+  tenant: ResolvedTenant,
+  profile: Profile,
+  authority: string,
+  ring: KeyRing,
+): Reply {
+  const policy = route.policy === undefined ? undefined : servedPolicy(profile, route.policy);
+  if (policy === undefined || tenant.tid === undefined) {
+    return {
+      status: 404,
+      body: {
+        error: 'not_found',
+        error_description:
+          'AADB2C90008: The policy does not exist in this tenant, or the path names no policy.',
+      },
+    };
+  }
+  if (route.kind === 'jwks') return { status: 200, body: ring.b2cKeySet() };
+  return {
+    status: 200,
+    body: discoveryB2C(authority, route.tenant, policy, b2cIssuer(authority, profile, tenant.tid, policy)),
   };
 }
 
@@ -70,6 +127,10 @@ function checkOptions(options: MockEntraOptions) {
  * sets at Entra's paths (for the tenant GUID, its domain, `common`, `organizations`, `consumers`
  * and any other GUID), a token factory, key rotation and fault injection. Two RSA-2048 keys are
  * generated at start (100–250 ms): make one kit per test file, and `close()` it.
+ *
+ * `flavour: 'b2c'` impersonates an Azure AD B2C tenant (a document and key set per policy, B2C-shaped
+ * tokens), `flavour: 'externalId'` an Entra External ID tenant, and `cloud` a national cloud; each
+ * kit's `validatorOptions()` has the matching option shape.
  *
  * @example
  * ```ts
@@ -85,10 +146,19 @@ function checkOptions(options: MockEntraOptions) {
  *   const principal = await validator.verify(entra.createToken({ scp: 'Orders.Read' }));
  *   expect(principal.scopes).toEqual(['Orders.Read']);
  * });
+ *
+ * test('accepts a B2C token', async () => {
+ *   await using b2c = await createMockEntra({ flavour: 'b2c', policies: ['B2C_1_signupsignin'] });
+ *   const validator = createEntraValidator(b2c.validatorOptions());
+ *   expect((await validator.verify(b2c.createToken())).policy).toBe('B2C_1_signupsignin');
+ * });
  * ```
  */
-export async function createMockEntra(options: MockEntraOptions = {}): Promise<MockEntra> {
-  const { tenantId, clientId, clientAppId, domain, port, clock } = checkOptions(options);
+export async function createMockEntra<F extends MockFlavour = 'workforce'>(
+  options: MockEntraOptions<F> = {},
+): Promise<MockEntra<F>> {
+  const { tenantId, clientId, clientAppId, domain, port, clock, profile } = checkOptions(options);
+  const cloud = CLOUD_PROFILES[profile.cloud];
   // Listen first: a port in use fails at once, before any key is generated.
   const server = await IssuerServer.listen(port);
   let ring: KeyRing;
@@ -100,6 +170,16 @@ export async function createMockEntra(options: MockEntraOptions = {}): Promise<M
   }
   const authority = server.authority;
   const home = { tenantId, domain };
+  /** The v2.0 issuer of a tenant (the template for `common` / `organizations`). */
+  const issuerV2For = (tid: string | undefined): string =>
+    profile.flavour === 'externalId' && tid !== undefined ? externalIdIssuer(tid) : issuerV2(authority, tid);
+  const firstPolicy = profile.policies[0] ?? '';
+  const issuerFor = (tid: string, version: '1.0' | '2.0'): string =>
+    profile.flavour === 'b2c'
+      ? b2cIssuer(authority, profile, tid, firstPolicy)
+      : version === '1.0' && profile.flavour === 'workforce'
+        ? issuerV1(tid, cloud.v1IssuerOrigin)
+        : issuerV2For(tid);
   let metadataOverrides: Record<string, unknown> | null = null;
   const tokenContext: TokenContext = {
     authority,
@@ -108,45 +188,57 @@ export async function createMockEntra(options: MockEntraOptions = {}): Promise<M
     clientId,
     clientAppId,
     sid: randomGuid(),
+    profile,
+    cloud,
     nowSeconds: () => Math.floor(clock() / 1000),
   };
 
   server.serve((route, query) => {
-    if (route.kind === 'other') {
-      return {
-        status: 404,
-        body: { error: 'not_found', error_description: 'No such endpoint on this issuer.' },
-      };
-    }
+    if (route.kind === 'other') return NOT_FOUND;
     const tenant = resolveTenant(route.tenant, home);
-    if (tenant === undefined)
+    const own = tenant !== undefined && (profile.flavour === 'workforce' || tenant.tid === tenantId);
+    if (tenant === undefined || !own) {
       return { status: 400, body: unknownTenantError(authority, clock(), route.tenant) };
+    }
+    if (profile.flavour === 'b2c') {
+      const reply = answerB2C(route, tenant, profile, authority, ring);
+      return route.kind === 'discovery' && reply.status === 200
+        ? { status: 200, body: mergeFields(reply.body, metadataOverrides ?? undefined) }
+        : reply;
+    }
+    // Workforce and External ID tenants: no policy segment; External ID serves v2.0 only.
+    if (route.policy !== undefined || (profile.flavour === 'externalId' && route.version === '1.0')) {
+      return NOT_FOUND;
+    }
     if (route.kind === 'jwks') {
       return {
         status: 200,
-        body: ring.keySet(route.version === '2.0' ? issuerV2(authority, tenant.tid) : undefined),
+        body: ring.keySet(route.version === '2.0' ? issuerV2For(tenant.tid) : undefined),
       };
     }
     const appid = query.get('appid');
     const carried = appid === null ? '' : `?appid=${encodeURIComponent(appid)}`;
     const document =
       route.version === '2.0'
-        ? discoveryV2(authority, tenant, carried)
-        : discoveryV1(authority, tenant, carried);
+        ? discoveryV2(authority, tenant, carried, cloud, issuerV2For(tenant.tid))
+        : discoveryV1(authority, tenant, carried, cloud);
     return { status: 200, body: mergeFields(document, metadataOverrides ?? undefined) };
   });
 
   const close = (): Promise<void> => server.close();
 
-  const entra: MockEntra = {
+  const entra: MockEntra<MockFlavour> = {
+    flavour: profile.flavour,
+    cloud: profile.cloud,
+    policies: profile.policies,
     authority,
     tenantId,
     clientId,
     clientAppId,
     audience: `api://${clientId}`,
     domain,
-    issuer: issuerV2(authority, tenantId),
-    issuerV1: issuerV1(tenantId),
+    issuer: issuerFor(tenantId, '2.0'),
+    issuerV1: issuerFor(tenantId, '1.0'),
     get currentKid() {
       return ring.current.kid;
     },
@@ -154,11 +246,13 @@ export async function createMockEntra(options: MockEntraOptions = {}): Promise<M
     issuerFor(tenant: string, version: '1.0' | '2.0' = '2.0'): string {
       const resolved = resolveTenant(tenant, home);
       const tid = resolved === undefined ? tenant : resolved.tid;
-      return version === '1.0' ? issuerV1(tid) : issuerV2(authority, tid);
+      if (tid === undefined)
+        return version === '1.0' ? issuerV1(tid, cloud.v1IssuerOrigin) : issuerV2(authority, tid);
+      return issuerFor(tid, version);
     },
 
     createToken(claims: Record<string, unknown> = {}, options: CreateTokenOptions = {}): string {
-      checkTokenOptions(claims, options);
+      checkTokenOptions(claims, options, profile);
       let key = ring.current;
       let kid = key.kid;
       if (options.signWith === 'unpublished') {
@@ -218,14 +312,25 @@ export async function createMockEntra(options: MockEntraOptions = {}): Promise<M
     requestCount: (path?: string) => server.requestCount(path),
     resetCounts: () => server.resetCounts(),
 
-    validatorOptions<Extra extends object = {}>(extra?: Extra): MockValidatorOptions & Extra {
-      return { tenantId, clientId, authority, ...(extra as Extra) };
+    validatorOptions<Extra extends object = {}>(extra?: Extra): MockValidatorOptions<MockFlavour> & Extra {
+      const own: MockValidatorOptions<MockFlavour> =
+        profile.flavour === 'b2c'
+          ? { clientId, b2c: { domain: authority, tenantId: domain, policies: [...profile.policies] } }
+          : profile.flavour === 'externalId'
+            ? { clientId, externalId: { tenantId, domain: authority } }
+            : {
+                tenantId,
+                clientId,
+                authority,
+                ...(profile.cloud === 'public' ? {} : { cloud: profile.cloud }),
+              };
+      return { ...own, ...(extra as Extra) };
     },
 
-    jwks: () => ring.keySet(issuerV2(authority, tenantId)),
+    jwks: () => (profile.flavour === 'b2c' ? ring.b2cKeySet() : ring.keySet(issuerV2For(tenantId))),
 
     close,
     [Symbol.asyncDispose]: close,
   };
-  return entra;
+  return entra as MockEntra<MockFlavour> as MockEntra<F>;
 }

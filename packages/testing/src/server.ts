@@ -18,9 +18,14 @@ import { DOCUMENT_HEADERS, ERROR_HEADERS, send } from './responses.js';
 /** Where `redirect` sends clients; paths under it serve the normal documents. */
 export const REDIRECT_PREFIX = '/redirected';
 
-/** What a request path names. `tenant` is the raw first segment. */
+/** What a request path names. `tenant` is the raw first segment; `policy` the B2C policy segment, if any. */
 export type Route =
-  | { readonly kind: 'discovery' | 'jwks'; readonly version: '1.0' | '2.0'; readonly tenant: string }
+  | {
+      readonly kind: 'discovery' | 'jwks';
+      readonly version: '1.0' | '2.0';
+      readonly tenant: string;
+      readonly policy?: string;
+    }
   | { readonly kind: 'other' };
 
 /** The normal answer to a request: a status and a JSON body. */
@@ -34,12 +39,19 @@ const PATTERNS: readonly [RegExp, Route['kind'], '1.0' | '2.0'][] = [
   [/^\/([^/]+)\/\.well-known\/openid-configuration$/, 'discovery', '1.0'],
   [/^\/([^/]+)\/discovery\/v2\.0\/keys$/, 'jwks', '2.0'],
   [/^\/([^/]+)\/discovery\/keys$/, 'jwks', '1.0'],
+  // Azure AD B2C: a document and a key set per policy.
+  [/^\/([^/]+)\/([^/]+)\/v2\.0\/\.well-known\/openid-configuration$/, 'discovery', '2.0'],
+  [/^\/([^/]+)\/([^/]+)\/discovery\/v2\.0\/keys$/, 'jwks', '2.0'],
 ];
 
 export function matchRoute(pathname: string): Route {
   for (const [pattern, kind, version] of PATTERNS) {
     const match = pattern.exec(pathname);
-    if (match) return { kind, version, tenant: decodeURIComponentSafe(match[1] ?? '') } as Route;
+    if (!match) continue;
+    const tenant = decodeURIComponentSafe(match[1] ?? '');
+    return match[2] === undefined
+      ? { kind, version, tenant }
+      : { kind, version, tenant, policy: decodeURIComponentSafe(match[2]) };
   }
   return { kind: 'other' };
 }

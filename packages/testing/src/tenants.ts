@@ -34,7 +34,10 @@ export function issuerV2(authority: string, tid: string | undefined): string {
   return `${authority}/${tid ?? TENANT_TEMPLATE}/v2.0`;
 }
 
-/** v1 issuers are on `sts.windows.net`, whatever host served the document. */
-export function issuerV1(tid: string | undefined): string {
-  return `https://sts.windows.net/${tid ?? TENANT_TEMPLATE}/`;
+/**
+ * v1 issuers are on `sts.windows.net` (`sts.chinacloudapi.cn` in China), whatever host served the
+ * document.
+ */
+export function issuerV1(tid: string | undefined, origin = 'https://sts.windows.net'): string {
+  return `${origin}/${tid ?? TENANT_TEMPLATE}/`;
 }

@@ -2,9 +2,9 @@
  * Entra-shaped tokens: the default claims and header of every kind and version, and signing.
  */
 import { constants, type KeyObject, sign } from 'node:crypto';
+import { b2cIssuer, type CloudProfile, externalIdIssuer, type Profile } from './flavours.js';
 import {
   GRAPH_APP_ID,
-  GRAPH_RESOURCE,
   GUEST,
   MEMBER,
   pairwiseSubject,
@@ -25,6 +25,9 @@ export interface TokenContext {
   readonly clientAppId: string;
   /** The session of the default user: one per kit, as one sign-in would give. */
   readonly sid: string;
+  /** The flavour, cloud and B2C policies of the kit. */
+  readonly profile: Profile;
+  readonly cloud: CloudProfile;
   /** The current time, in whole seconds. */
   nowSeconds(): number;
 }
@@ -41,6 +44,7 @@ const OPTION_NAMES = new Set([
   'kid',
   'signWith',
   'header',
+  'policy',
 ]);
 const GRAPH_SCOPES = 'User.Read openid profile email';
 
@@ -48,8 +52,19 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** The kinds each flavour issues. */
+const FLAVOUR_KINDS: Readonly<Record<Profile['flavour'], ReadonlySet<string>>> = {
+  workforce: KINDS,
+  b2c: new Set(['delegated', 'app', 'id']),
+  externalId: new Set(['delegated', 'app', 'graph', 'id']),
+};
+
 /** Throws a TypeError for options a test could not have meant. */
-export function checkTokenOptions(claims: unknown, options: unknown): asserts options is CreateTokenOptions {
+export function checkTokenOptions(
+  claims: unknown,
+  options: unknown,
+  profile?: Profile,
+): asserts options is CreateTokenOptions {
   if (!isPlainObject(claims))
     throw new TypeError('createToken: claims must be an object, e.g. { scp: "Orders.Read" }');
   if (!isPlainObject(options)) throw new TypeError('createToken: options must be an object');
@@ -81,6 +96,21 @@ export function checkTokenOptions(claims: unknown, options: unknown): asserts op
   }
   if (o.header !== undefined && !isPlainObject(o.header))
     throw new TypeError('createToken: header must be an object');
+  if (profile === undefined) return;
+  const flavour = profile.flavour;
+  if (o.kind !== undefined && !FLAVOUR_KINDS[flavour].has(o.kind)) {
+    throw new TypeError(
+      `createToken: a ${flavour} kit makes ${[...FLAVOUR_KINDS[flavour]].join(', ')} tokens, not '${o.kind}'`,
+    );
+  }
+  if (o.version !== undefined && flavour !== 'workforce') {
+    throw new TypeError(
+      `createToken: version is for workforce kits: ${flavour === 'b2c' ? "B2C tokens always say ver '1.0'" : "External ID tokens say ver '2.0'"} (set claims.ver to change it)`,
+    );
+  }
+  if (o.policy !== undefined && (flavour !== 'b2c' || typeof o.policy !== 'string' || o.policy === '')) {
+    throw new TypeError('createToken: policy is a non-empty string, for B2C kits only');
+  }
 }
 
 /**
@@ -108,6 +138,7 @@ function sortedByName(fields: Record<string, unknown>): Record<string, unknown> 
  * claim in alphabetical order.
  */
 export function defaultClaims(ctx: TokenContext, options: CreateTokenOptions): Record<string, unknown> {
+  if (ctx.profile.flavour === 'b2c') return b2cClaims(ctx, options);
   const kind = options.kind ?? 'delegated';
   const v1 = options.version === '1.0';
   const now = ctx.nowSeconds();
@@ -118,7 +149,12 @@ export function defaultClaims(ctx: TokenContext, options: CreateTokenOptions): R
     options.tenantId === undefined
       ? ctx.tenantId
       : (resolveTenant(options.tenantId, ctx)?.tid ?? options.tenantId);
-  const iss = v1 ? issuerV1(tid) : issuerV2(ctx.authority, tid);
+  const v1Origin = ctx.cloud.v1IssuerOrigin;
+  const iss = v1
+    ? issuerV1(tid, v1Origin)
+    : ctx.profile.flavour === 'externalId'
+      ? externalIdIssuer(tid)
+      : issuerV2(ctx.authority, tid);
   const rest: Record<string, unknown> = {
     aio: randomAio(),
     rh: randomRh(),
@@ -137,7 +173,7 @@ export function defaultClaims(ctx: TokenContext, options: CreateTokenOptions): R
       sub: SERVICE_PRINCIPAL_OID,
     });
     // v1 app-only tokens carry idp = iss (the app's own tenant): not a guest.
-    if (v1) Object.assign(rest, { appid: ctx.clientAppId, appidacr: '1', idp: issuerV1(tid) });
+    if (v1) Object.assign(rest, { appid: ctx.clientAppId, appidacr: '1', idp: issuerV1(tid, v1Origin) });
     else Object.assign(rest, { azp: ctx.clientAppId, azpacr: '1' });
   } else {
     const person = kind === 'guest' ? GUEST : MEMBER;
@@ -169,17 +205,80 @@ export function defaultClaims(ctx: TokenContext, options: CreateTokenOptions): R
       if (v1) Object.assign(rest, { acr: '1', appid: ctx.clientAppId, appidacr: '0' });
       else Object.assign(rest, { azp: ctx.clientAppId, azpacr: '0' });
       if (kind === 'graph') {
-        aud = v1 ? GRAPH_RESOURCE : GRAPH_APP_ID;
+        aud = v1 ? ctx.cloud.graphResource : GRAPH_APP_ID;
         Object.assign(rest, { app_displayname: 'Contoso Web', idtyp: 'user' });
       } else {
         aud = v1 ? `api://${ctx.clientId}` : ctx.clientId;
       }
     }
     if (kind === 'guest') {
-      Object.assign(rest, { acct: 1, email: person.email, idp: issuerV1(person.homeTenantId) });
+      Object.assign(rest, { acct: 1, email: person.email, idp: issuerV1(person.homeTenantId, v1Origin) });
     }
   }
   return { aud, iss, iat, nbf, exp, ...sortedByName(rest) };
+}
+
+/**
+ * An Azure AD B2C token, in B2C's claim order (azure-docs `active-directory-b2c/access-tokens.md`):
+ * `ver` 1.0, the policy in `tfp`, `sub` = the user's object id (and `oid`, when the user flow emits
+ * it), no `tid`, and a `nonce` in access tokens too when the sign-in asked for one.
+ */
+function b2cClaims(ctx: TokenContext, options: CreateTokenOptions): Record<string, unknown> {
+  const kind = options.kind ?? 'delegated';
+  const now = ctx.nowSeconds();
+  const iat = now + (options.issuedAt ?? 0);
+  const nbf = options.notBefore === undefined ? iat : now + options.notBefore;
+  const exp = iat + (options.expiresIn ?? 3600);
+  const tid =
+    options.tenantId === undefined
+      ? ctx.tenantId
+      : (resolveTenant(options.tenantId, ctx)?.tid ?? options.tenantId);
+  const tfp = options.policy ?? (ctx.profile.policies[0] as string);
+  const iss = b2cIssuer(ctx.authority, ctx.profile, tid, tfp);
+  if (kind === 'app') {
+    // Client credentials: the service principal in `sub`, the granted app permissions in `scp`.
+    return {
+      iss,
+      exp,
+      nbf,
+      aud: ctx.clientId,
+      sub: SERVICE_PRINCIPAL_OID,
+      tfp,
+      scp: 'access_as_application',
+      azp: ctx.clientAppId,
+      ver: '1.0',
+      iat,
+    };
+  }
+  const person = MEMBER;
+  const user = { oid: person.oid, sub: person.oid, name: `${person.givenName} ${person.familyName}` };
+  if (kind === 'id') {
+    return {
+      iss,
+      exp,
+      nbf,
+      aud: ctx.clientAppId,
+      ...user,
+      tfp,
+      nonce: randomBase64Url(16),
+      ver: '1.0',
+      iat,
+      auth_time: iat,
+    };
+  }
+  return {
+    iss,
+    exp,
+    nbf,
+    aud: ctx.clientId,
+    ...user,
+    tfp,
+    nonce: randomBase64Url(16),
+    scp: 'access_as_user',
+    azp: ctx.clientAppId,
+    ver: '1.0',
+    iat,
+  };
 }
 
 /** The default header: v2 `{typ, alg, kid}`, v1 adds `x5t`; Graph tokens carry a `nonce`. */

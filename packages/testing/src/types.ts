@@ -3,6 +3,30 @@
  */
 
 /**
+ * Which kind of Entra tenant the kit impersonates: a workforce tenant (the default), an Azure AD B2C
+ * tenant, or an Entra External ID (customer) tenant.
+ *
+ * @example
+ * ```ts
+ * const flavour: MockFlavour = 'b2c';
+ * const entra = await createMockEntra({ flavour, policies: ['B2C_1_signupsignin'] });
+ * ```
+ */
+export type MockFlavour = 'workforce' | 'b2c' | 'externalId';
+
+/**
+ * The national cloud a workforce kit impersonates: its v1.0 issuer host, Graph hosts and document
+ * fields (the kit still serves everything on 127.0.0.1).
+ *
+ * @example
+ * ```ts
+ * const cloud: MockCloud = 'china'; // v1 issuer https://sts.chinacloudapi.cn/{tid}/
+ * const entra = await createMockEntra({ cloud });
+ * ```
+ */
+export type MockCloud = 'public' | 'usgov' | 'china';
+
+/**
  * Options of {@link createMockEntra}. Every field has an Entra-looking default.
  *
  * @example
@@ -13,7 +37,19 @@
  * });
  * ```
  */
-export interface MockEntraOptions {
+export interface MockEntraOptions<F extends MockFlavour = MockFlavour> {
+  /** Which kind of tenant to impersonate. Default `'workforce'`. */
+  flavour?: F;
+  /** Workforce only: the national cloud. Default `'public'`. */
+  cloud?: MockCloud;
+  /** B2C only: the policies (user flows, custom policies) served. Default `['B2C_1_signupsignin']`. */
+  policies?: readonly string[];
+  /**
+   * B2C only: the issuer form the policies announce and their tokens carry: `'tenant'`
+   * (`{authority}/{tenant GUID}/v2.0/`, B2C's default) or `'tfp'` (`{authority}/tfp/{tenant GUID}/{policy}/v2.0/`).
+   * Default `'tenant'`.
+   */
+  issuerFormat?: 'tenant' | 'tfp';
   /** The tenant GUID. Default `'6f0c3c2a-4b1e-4d8f-9a57-3c2b1d0e9f11'`. */
   tenantId?: string;
   /** TCP port on 127.0.0.1. Default 0 (an ephemeral port). */
@@ -71,9 +107,13 @@ export interface CreateTokenOptions {
    * What the token is. Default `'delegated'` (a user signed in to a client app that calls the API).
    * `'app'`: app-only (client credentials). `'guest'`: a B2B guest user. `'graph'`: a Microsoft Graph
    * token (Graph audience, `nonce` in the header). `'id'`: an OpenID Connect ID token for the client app.
+   * B2C kits make `'delegated'`, `'app'` and `'id'` tokens; External ID kits all but `'guest'`.
    */
   kind?: 'delegated' | 'app' | 'guest' | 'graph' | 'id';
-  /** Token version (`ver`), which decides issuer, audience and claim names. Default `'2.0'`. */
+  /**
+   * Token version (`ver`), which decides issuer, audience and claim names. Default `'2.0'`. Workforce
+   * kits only: B2C tokens always say `'1.0'`, External ID tokens `'2.0'`.
+   */
   version?: '1.0' | '2.0';
   /** Issue as another tenant: `iss` and `tid` of that tenant, signed by the same keys. */
   tenantId?: string;
@@ -90,6 +130,8 @@ export interface CreateTokenOptions {
   kid?: string;
   /** Sign with a key that is never published; the header kid is a fresh random one unless `kid` is given. */
   signWith?: 'unpublished';
+  /** B2C only: the policy (`tfp`, and the issuer in the `tfp` form). Default the kit's first policy; any name may be given. */
+  policy?: string;
   /** Merged over the default header; a value of `undefined` removes that field. */
   header?: Record<string, unknown>;
 }
@@ -104,7 +146,13 @@ export interface CreateTokenOptions {
  * const validator = createEntraValidator(entra.validatorOptions());
  * ```
  */
-export interface MockEntra {
+export interface MockEntra<F extends MockFlavour = 'workforce'> {
+  /** Which kind of tenant it impersonates. */
+  readonly flavour: F;
+  /** The national cloud (`'public'` except for a workforce kit started with `cloud`). */
+  readonly cloud: MockCloud;
+  /** B2C: the policies served, as given; empty for the other flavours. */
+  readonly policies: readonly string[];
   /** Base URL of the issuer, `http://127.0.0.1:<port>`, without a trailing slash. */
   readonly authority: string;
   /** The tenant GUID. */
@@ -117,9 +165,17 @@ export interface MockEntra {
   readonly audience: string;
   /** The verified domain, served as an alias of the tenant. */
   readonly domain: string;
-  /** The v2 issuer of the tenant: `${authority}/${tenantId}/v2.0`. */
+  /**
+   * The v2 issuer of the tenant: `${authority}/${tenantId}/v2.0`. B2C: the first policy's
+   * (`${authority}/${tenantId}/v2.0/`, or the `tfp` form); External ID:
+   * `https://${tenantId}.ciamlogin.com/${tenantId}/v2.0` (not on `authority`, as in Entra).
+   */
   readonly issuer: string;
-  /** The v1 issuer of the tenant: `https://sts.windows.net/${tenantId}/` (not on `authority`, as in Entra). */
+  /**
+   * The v1 issuer of the tenant: `https://sts.windows.net/${tenantId}/` (`https://sts.chinacloudapi.cn/…`
+   * in China; not on `authority`, as in Entra). B2C, whose tokens say ver 1.0: `issuer`. External ID
+   * has no v1.0 tokens: `issuer`.
+   */
   readonly issuerV1: string;
   /** The kid of the key `createToken` signs with by default. */
   readonly currentKid: string;
@@ -162,11 +218,13 @@ export interface MockEntra {
   /** Sets every request count to zero. */
   resetCounts(): void;
   /**
-   * `{ tenantId, clientId, authority, ...extra }`: options for `createEntraValidator` (or any
-   * adapter) that point at this issuer.
+   * Options for `createEntraValidator` (or any adapter) that point at this issuer, with `extra`
+   * merged in: `{ tenantId, clientId, authority }` (and `cloud` when not public); B2C:
+   * `{ clientId, b2c: { domain: authority, tenantId: domain, policies } }`; External ID:
+   * `{ clientId, externalId: { tenantId, domain: authority } }`.
    */
-  validatorOptions<Extra extends object = {}>(extra?: Extra): MockValidatorOptions & Extra;
-  /** The tenant's v2 key set, as served at `/${tenantId}/discovery/v2.0/keys`. */
+  validatorOptions<Extra extends object = {}>(extra?: Extra): MockValidatorOptions<F> & Extra;
+  /** The tenant's v2 key set, as served at `/${tenantId}/discovery/v2.0/keys` (B2C: at each policy's `jwks_uri`). */
   jwks(): { keys: Record<string, unknown>[] };
   /** Frees the port, destroys open connections and clears every timer. Idempotent. */
   close(): Promise<void>;
@@ -175,17 +233,61 @@ export interface MockEntra {
 }
 
 /**
- * What `validatorOptions()` returns: the options `createEntraValidator` needs to trust this issuer.
- * Declared here rather than imported, so the kit does not depend on the core (the core's own tests
- * use the kit).
+ * What `validatorOptions()` returns: the options `createEntraValidator` needs to trust this issuer,
+ * in the shape of the kit's flavour. Declared here rather than imported, so the kit does not depend
+ * on the core (the core's own tests use the kit).
  *
  * @example
  * ```ts
  * const validator = createEntraValidator(entra.validatorOptions({ clockToleranceSeconds: 0 }));
  * ```
  */
-export interface MockValidatorOptions {
+export type MockValidatorOptions<F extends MockFlavour = 'workforce'> = F extends 'b2c'
+  ? MockB2CValidatorOptions
+  : F extends 'externalId'
+    ? MockExternalIdValidatorOptions
+    : MockWorkforceValidatorOptions;
+
+/**
+ * `validatorOptions()` of a workforce kit.
+ *
+ * @example
+ * ```ts
+ * const options: MockWorkforceValidatorOptions = entra.validatorOptions();
+ * ```
+ */
+export interface MockWorkforceValidatorOptions {
   tenantId: string;
   clientId: string;
   authority: string;
+  /** Set for a kit started with `cloud: 'usgov'` or `'china'`. */
+  cloud?: MockCloud;
+}
+
+/**
+ * `validatorOptions()` of a B2C kit: the validator reads each policy's document from the kit.
+ *
+ * @example
+ * ```ts
+ * const entra = await createMockEntra({ flavour: 'b2c' });
+ * const options: MockB2CValidatorOptions = entra.validatorOptions();
+ * ```
+ */
+export interface MockB2CValidatorOptions {
+  clientId: string;
+  b2c: { domain: string; tenantId: string; policies: string[] };
+}
+
+/**
+ * `validatorOptions()` of an External ID kit.
+ *
+ * @example
+ * ```ts
+ * const entra = await createMockEntra({ flavour: 'externalId' });
+ * const options: MockExternalIdValidatorOptions = entra.validatorOptions();
+ * ```
+ */
+export interface MockExternalIdValidatorOptions {
+  clientId: string;
+  externalId: { tenantId: string; domain: string };
 }

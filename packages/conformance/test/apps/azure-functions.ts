@@ -5,6 +5,7 @@ import {
   type EntraPrincipal,
   type EntraProtectedHttpHandler,
   isEntraAuthError,
+  isEntraValidator,
   requireAppOnly,
   requireAuthContext,
   requireDelegated,
@@ -72,7 +73,9 @@ const unauthenticated =
 export const azureFunctionsTarget: ConformanceTarget = {
   name: 'azure functions (HttpRequest in process)',
   async start(config): Promise<StartedApp> {
-    const validator = createEntraValidator(config.auth);
+    // The combined validator is given (the runner closes it); otherwise the target owns its own.
+    const owned = !isEntraValidator(config.auth);
+    const validator = isEntraValidator(config.auth) ? config.auth : createEntraValidator(config.auth);
     const routes = new Map<string, Handler>();
     for (const route of ROUTES) {
       if (route.auth === 'none') {
@@ -110,7 +113,7 @@ export const azureFunctionsTarget: ConformanceTarget = {
         return { status: response.status, headers: answered, body: await response.text() };
       },
       async close() {
-        validator.close();
+        if (owned) validator.close();
       },
     };
   },

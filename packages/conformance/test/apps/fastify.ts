@@ -3,6 +3,7 @@ import {
   type EntraPrincipal,
   type EntraValidator,
   entraAuth,
+  isEntraValidator,
   requireAppOnly,
   requireAuthContext,
   requireDelegated,
@@ -65,7 +66,12 @@ export function fastifyTarget(name: string, createApp: typeof fastify): Conforma
       const app = createApp();
       let shared: EntraValidator | undefined;
       await app.register(async (scope) => {
-        await scope.register(entraAuth, { ...config.auth, ...preflightOption(config) });
+        await scope.register(
+          entraAuth,
+          isEntraValidator(config.auth)
+            ? { validator: config.auth, ...preflightOption(config) }
+            : { ...config.auth, ...preflightOption(config) },
+        );
         shared = scope.entra;
         routes(scope, config, (r) => r.auth !== 'none' && !r.optional);
       });

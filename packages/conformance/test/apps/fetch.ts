@@ -6,6 +6,7 @@ import {
   type EntraProtectedHandler,
   type EntraValidator,
   isEntraAuthError,
+  isEntraValidator,
   requireAppOnly,
   requireAuthContext,
   requireDelegated,
@@ -98,7 +99,7 @@ const notFound = async (_request: Request): Promise<Response> => new Response('n
 export const fetchTarget: ConformanceTarget = {
   name: 'fetch (Request in process)',
   async start({ auth, corsPreflight, groups }) {
-    const validator = createEntraValidator(auth);
+    const validator = isEntraValidator(auth) ? auth : createEntraValidator(auth);
     const routes = handlers(validator, corsPreflight, groups);
     const app = (request: Request) => (routes.get(new URL(request.url).pathname) ?? notFound)(request);
     return inProcess(app, async () => validator.close());

@@ -9,6 +9,7 @@ import {
   EntraAuthModule,
   type EntraPrincipal,
   EntraUser,
+  isEntraValidator,
   OptionalAuth,
   Public,
   RequireGroups,
@@ -79,7 +80,13 @@ export function nestTarget(name: string, platform: 'express' | 'fastify'): Confo
     async start(config) {
       class AppModule {}
       Module({
-        imports: [EntraAuthModule.forRoot({ ...config.auth, ...preflightOption(config) })],
+        imports: [
+          EntraAuthModule.forRoot(
+            isEntraValidator(config.auth)
+              ? { validator: config.auth, ...preflightOption(config) }
+              : { ...config.auth, ...preflightOption(config) },
+          ),
+        ],
         controllers: [conformanceController(config.groups)],
       })(AppModule);
       const adapter = platform === 'express' ? new ExpressAdapter() : new FastifyAdapter();

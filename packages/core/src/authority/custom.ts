@@ -1,6 +1,12 @@
-/** A custom `discoveryUrl` (B2C, External ID, a custom domain): its issuer is trusted as announced. */
+/** A custom `discoveryUrl` (a custom domain, an OpenID provider in front of Entra): its issuer is trusted as announced. */
 import { isTrustedUrlString } from '../urls.js';
-import { type AuthorityPlan, type IssuerRule, TENANT_TEMPLATE } from './plan.js';
+import {
+  type AuthorityPlan,
+  type IssuerRule,
+  singleDocument,
+  TENANT_TEMPLATE,
+  WORKFORCE_RULES,
+} from './plan.js';
 
 export function customPlan(discoveryUrl: string): AuthorityPlan {
   const v1 = discoveryUrl.includes('/v2.0/.well-known/openid-configuration')
@@ -11,13 +17,19 @@ export function customPlan(discoveryUrl: string): AuthorityPlan {
       ? { issuer, template: issuer.includes(TENANT_TEMPLATE) }
       : 'the issuer is not an https URL';
   return {
-    v2DiscoveryUrl: discoveryUrl,
-    v1DiscoveryUrl: v1,
+    ...singleDocument({
+      policy: undefined,
+      v2DiscoveryUrl: discoveryUrl,
+      v1,
+      challengeUri: undefined,
+      checkV2Issuer: check,
+      checkV1Issuer: (issuer) => check(issuer),
+    }),
     authority: undefined,
     multiTenant: false,
     excludeConsumers: false,
-    challengeUri: undefined,
-    checkV2Issuer: check,
-    checkV1Issuer: (issuer) => check(issuer),
+    // Only the document will tell which issuer it is.
+    issuers: undefined,
+    rules: WORKFORCE_RULES,
   };
 }

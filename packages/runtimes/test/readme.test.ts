@@ -29,9 +29,11 @@ it('the root README lists the runtimes of the matrix, Next.js and the frameworks
     'Next.js 16 (App Router)',
     'Express 4 and 5, Koa 2 and 3, Fastify 4 and 5',
     'Hono',
+    'NestJS 10, 11 and 12',
+    'Azure Functions (v4 programming model)',
   ]);
   const intro = readFileSync(join(runtimesDir, '..', '..', 'README.md'), 'utf8').split('\n\n')[1] ?? '';
   expect(intro.replace(/\s+/g, ' ')).toContain(
-    'in an Express, Koa, Fastify, Next.js or Hono API, on Node.js 20, 22 or 24, Bun, Deno or Cloudflare Workers',
+    'in an Express, Koa, Fastify, NestJS, Next.js, Hono or Azure Functions API, on Node.js 20, 22 or 24, Bun, Deno or Cloudflare Workers',
   );
 });

@@ -1,3 +1,4 @@
+import { createEntraValidator, isEntraAuthError } from '@org/entra-core';
 import { createMockEntra, type MockEntra } from '@org/entra-testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, runJson } from './helpers.js';
@@ -16,6 +17,7 @@ afterAll(async () => {
 interface Finding {
   id: string;
   severity: 'problem' | 'warning' | 'note';
+  check?: string;
   title: string;
   detail: string;
   fix: string;
@@ -28,7 +30,11 @@ async function explain(
 ): Promise<{ code: number | null; findings: Finding[]; json: any }> {
   const { code, json } = await runJson(['explain', token, ...args]);
   // The local issuer is not the public cloud: that note is tested once, on its own.
-  return { code, findings: json.findings.filter((f: Finding) => f.id !== 'other_issuer'), json };
+  return {
+    code,
+    findings: json.findings.filter((f: Finding) => f.id !== 'other_issuer' || f.severity !== 'note'),
+    json,
+  };
 }
 
 const api = (): string[] => ['--client-id', entra.clientId, '--tenant', entra.tenantId];
@@ -40,7 +46,7 @@ describe.concurrent('entra-token explain', () => {
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('✓ No common mistake found.');
     expect(run.stdout).toContain('Result: no problem found.');
-    expect(run.stdout).toContain('nothing was verified');
+    expect(run.stdout).toContain('the signature and the issuer were not verified');
   });
 
   it('--json: a stable shape', async () => {
@@ -67,7 +73,7 @@ describe.concurrent('entra-token explain', () => {
   it('a Microsoft Graph token: request your API scope instead of User.Read', async () => {
     const { code, findings } = await explain(entra.createToken({}, { kind: 'graph' }), ...api());
     expect(code).toBe(1);
-    expect(findings[0]).toMatchObject({ id: 'graph_token', severity: 'problem' });
+    expect(findings[0]).toMatchObject({ id: 'graph_token', severity: 'problem', check: 'foreign' });
     expect(findings[0]?.detail).toMatch(/Graph scopes such as User\.Read \(its scp: User\.Read/);
     expect(findings[0]?.fix).toContain(`scope api://${entra.clientId}/.default`);
 
@@ -88,7 +94,11 @@ describe.concurrent('entra-token explain', () => {
     const token = entra.createToken({ aud: 'https://management.azure.com/' });
     const { code, findings } = await explain(token, ...api());
     expect(code).toBe(1);
-    expect(findings[0]).toMatchObject({ id: 'microsoft_resource_token', severity: 'problem' });
+    expect(findings[0]).toMatchObject({
+      id: 'microsoft_resource_token',
+      severity: 'problem',
+      check: 'foreign',
+    });
     expect(findings[0]?.detail).toContain('Azure Resource Manager');
     expect(findings[0]?.fix).toContain(`api://${entra.clientId}/.default`);
   });
@@ -229,21 +239,78 @@ describe.concurrent('entra-token explain', () => {
   it('a header Entra never writes (HS256)', async () => {
     const { code, findings } = await explain(entra.createToken({}, { header: { alg: 'HS256' } }), ...api());
     expect(code).toBe(1);
-    expect(findings[0]).toMatchObject({ id: 'not_entra_signed' });
+    expect(findings[0]).toMatchObject({ id: 'not_entra_signed', check: 'alg' });
+  });
+
+  it("the validator's own rules: what it refuses is a problem, at the check it names", async () => {
+    const cases = [
+      [entra.createToken({}, { header: { typ: 'at+jwt' } }), 'not_entra_signed', 'typ'],
+      [entra.createToken({}, { header: { crit: ['exp'] } }), 'not_entra_signed', 'header'],
+      [entra.createToken({ padding: 'x'.repeat(17_000) }), 'too_long', 'length'],
+      [entra.createToken({ oid: undefined, sub: undefined }), 'no_user', 'format'],
+      [entra.createToken({ exp: 'tomorrow' }), 'expired', 'exp'],
+      [entra.createToken({ iss: undefined }), 'other_issuer', 'iss'],
+      [entra.createToken({ iss: 'http://issuer.example/tenant/' }), 'other_issuer', 'iss'],
+    ] as const;
+    for (const [token, id, check] of cases) {
+      const { code, findings } = await explain(token, ...api());
+      expect(code).toBe(1);
+      expect(findings.filter((f) => f.severity === 'problem')).toEqual([
+        expect.objectContaining({ id, check }),
+      ]);
+      // The same word as the core's own validator, online.
+      const validator = createEntraValidator(entra.validatorOptions({ tokenCache: false }));
+      const refusal = await validator.verify(token).then(
+        () => undefined,
+        (e: unknown) => (isEntraAuthError(e) ? e.check : e),
+      );
+      validator.close();
+      expect(refusal).toBe(check);
+    }
+  });
+
+  it('the signature is taken on trust offline (verify checks it): a tampered token is explained, not refused', async () => {
+    const [h, p] = entra.createToken().split('.') as [string, string];
+    const { code, json } = await explain(
+      `${h}.${p}.${Buffer.from('forged').toString('base64url')}`,
+      ...api(),
+    );
+    expect(code).toBe(0);
+    expect(json.notChecked).toContain('signature and issuer keys (run entra-token verify)');
+  });
+
+  it('makes no request: the issuer the token names is stood in for in the process', async () => {
+    const quiet = await createMockEntra();
+    try {
+      const tokens = [
+        quiet.createToken(),
+        quiet.createToken({}, { version: '1.0' }),
+        quiet.createToken({}, { kind: 'id' }),
+        quiet.createToken({ scp: undefined }, { issuedAt: -7200, expiresIn: 3600 }),
+      ];
+      for (const token of tokens) await runJson(['explain', token, '--client-id', quiet.clientId]);
+      expect(quiet.requestCount()).toBe(0);
+    } finally {
+      await quiet.close();
+    }
   });
 
   it('several problems at once, problems before notes', async () => {
     const token = entra.createToken({ scp: undefined }, { kind: 'guest', issuedAt: -7200, expiresIn: 3600 });
     const { code, findings } = await explain(token, ...api());
     expect(code).toBe(1);
-    expect(findings.map((f) => f.id)).toEqual(['expired', 'no_permissions', 'guest']);
+    expect(findings.map((f) => [f.id, f.check])).toEqual([
+      ['expired', 'exp'],
+      ['no_permissions', 'scp'],
+      ['guest', undefined],
+    ]);
   });
 
   it('bad usage: a --client-id that is not a GUID, a bad --token-version (exit 2)', async () => {
     const token = entra.createToken();
     const id = await runCli(['explain', token, '--client-id', 'api://x']);
     expect(id.code).toBe(2);
-    expect(id.stderr).toMatch(/--client-id must be the API's application \(client\) ID/);
+    expect(id.stderr).toMatch(/clientId must be the API's application \(client\) ID/);
     const ver = await runCli(['explain', token, '--token-version', '3.0']);
     expect(ver.code).toBe(2);
   });

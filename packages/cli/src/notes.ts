@@ -128,6 +128,7 @@ const PUBLIC_ISSUERS = [
 function otherIssuer(ctx: NoteContext): Finding | undefined {
   const iss = ctx.summary.issuer;
   if (!isAccessToken(ctx) || iss === undefined || PUBLIC_ISSUERS.some((re) => re.test(iss))) return undefined;
+  if (ctx.verdict.refusals.some((r) => r.check === 'iss')) return undefined; // already a problem
   return {
     id: 'other_issuer',
     severity: 'note',

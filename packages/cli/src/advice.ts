@@ -179,8 +179,12 @@ export function versionAdvice(summary: TokenSummary, expected: '1.0' | '2.0'): A
   };
 }
 
-/** A token from another tenant than the configured one. */
-export function tenantAdvice(summary: TokenSummary, tenantId: string): Advice {
+/** A token from another tenant than the configured one (`authority`: the validator's, when known). */
+export function tenantAdvice(
+  summary: TokenSummary,
+  tenantId: string,
+  authority = 'https://login.microsoftonline.com',
+): Advice {
   const tid = summary.tenantId ?? '(none)';
   const personal = summary.tenantId?.toLowerCase() === CONSUMERS_TENANT_ID;
   if (tenantId === 'organizations' && personal) {
@@ -197,7 +201,7 @@ export function tenantAdvice(summary: TokenSummary, tenantId: string): Advice {
   }
   return {
     detail: `The token was issued by tenant ${tid}, but the API is configured for tenant ${tenantId}.${summary.isGuest ? ' It is a guest user: guests get tokens from the tenant of the resource, not their home tenant.' : ''}`,
-    fix: `Have the client sign in against your tenant (authority https://login.microsoftonline.com/${tenantId}, not common). If the API is meant for other tenants too, make its app registration multi-tenant and configure the validator with tenantId organizations and allowedTenants ['${tid}'] (CLI: --tenant organizations --allowed-tenant ${tid}).`,
+    fix: `Have the client sign in against your tenant (authority ${authority}/${tenantId}, not common). If the API is meant for other tenants too, make its app registration multi-tenant and configure the validator with tenantId organizations and allowedTenants ['${tid}'] (CLI: --tenant organizations --allowed-tenant ${tid}).`,
   };
 }
 

@@ -472,7 +472,7 @@ export const EXPLANATIONS: { readonly [C in EntraAuthCheck]: readonly Explanatio
       id: 'tenant',
       when: otherTenant,
       title: () => 'The token is from another tenant',
-      advice: (ctx) => tenantAdvice(ctx.summary, ctx.expect.tenantId as string),
+      advice: (ctx) => tenantAdvice(ctx.summary, ctx.expect.tenantId as string, ctx.expect.authority),
     },
     {
       id: 'other_issuer',

@@ -105,7 +105,11 @@ describe.concurrent('entra-token explain', () => {
 
   it('a v1 token where v2 is expected (stated, or shown by the audience form), and the reverse', async () => {
     const v1 = entra.createToken({}, { version: '1.0' });
-    const stated = await explain(v1, ...api(), '--token-version', '2.0');
+    const [stated, implied, reverse] = await Promise.all([
+      explain(v1, ...api(), '--token-version', '2.0'),
+      explain(v1, '--audience', entra.clientId),
+      explain(entra.createToken(), ...api(), '--token-version', '1.0'),
+    ]);
     expect(stated.code).toBe(1);
     expect(stated.findings[0]).toMatchObject({
       id: 'token_version',
@@ -114,13 +118,11 @@ describe.concurrent('entra-token explain', () => {
     expect(stated.findings[0]?.detail).toContain(`iss https://sts.windows.net/${entra.tenantId}/`);
     expect(stated.findings[0]?.fix).toContain('accessTokenAcceptedVersion to 2');
 
-    const implied = await explain(v1, '--audience', entra.clientId);
     expect(implied.code).toBe(1);
     expect(implied.findings.map((f) => f.id)).toEqual(['token_version']);
     expect(implied.findings[0]?.detail).toContain(`aud is api://${entra.clientId}`);
     expect(implied.findings[0]?.fix).toContain(`clientId ${entra.clientId}`);
 
-    const reverse = await explain(entra.createToken(), ...api(), '--token-version', '1.0');
     expect(reverse.code).toBe(1);
     expect(reverse.findings[0]?.title).toBe('A v2.0 token where v1.0 is expected');
     expect(reverse.findings[0]?.fix).toContain('accessTokenAcceptedVersion to null');
@@ -242,17 +244,18 @@ describe.concurrent('entra-token explain', () => {
     expect(findings[0]).toMatchObject({ id: 'not_entra_signed', check: 'alg' });
   });
 
-  it("the validator's own rules: what it refuses is a problem, at the check it names", async () => {
-    const cases = [
-      [entra.createToken({}, { header: { typ: 'at+jwt' } }), 'not_entra_signed', 'typ'],
-      [entra.createToken({}, { header: { crit: ['exp'] } }), 'not_entra_signed', 'header'],
-      [entra.createToken({ padding: 'x'.repeat(17_000) }), 'too_long', 'length'],
-      [entra.createToken({ oid: undefined, sub: undefined }), 'no_user', 'format'],
-      [entra.createToken({ exp: 'tomorrow' }), 'expired', 'exp'],
-      [entra.createToken({ iss: undefined }), 'other_issuer', 'iss'],
-      [entra.createToken({ iss: 'http://issuer.example/tenant/' }), 'other_issuer', 'iss'],
-    ] as const;
-    for (const [token, id, check] of cases) {
+  it.each([
+    ['a typ other than JWT', {}, { header: { typ: 'at+jwt' } }, 'not_entra_signed', 'typ'],
+    ['a crit header', {}, { header: { crit: ['exp'] } }, 'not_entra_signed', 'header'],
+    ['longer than maxTokenLength', { padding: 'x'.repeat(17_000) }, {}, 'too_long', 'length'],
+    ['a user token without oid or sub', { oid: undefined, sub: undefined }, {}, 'no_user', 'format'],
+    ['exp not a number', { exp: 'tomorrow' }, {}, 'expired', 'exp'],
+    ['no iss', { iss: undefined }, {}, 'other_issuer', 'iss'],
+    ['an iss that is not https', { iss: 'http://issuer.example/tenant/' }, {}, 'other_issuer', 'iss'],
+  ] as const)(
+    "the validator's own rules: %s is a problem, at the check the core names",
+    async (_, claims, options, id, check) => {
+      const token = entra.createToken({ ...claims }, { ...options });
       const { code, findings } = await explain(token, ...api());
       expect(code).toBe(1);
       expect(findings.filter((f) => f.severity === 'problem')).toEqual([
@@ -266,8 +269,8 @@ describe.concurrent('entra-token explain', () => {
       );
       validator.close();
       expect(refusal).toBe(check);
-    }
-  });
+    },
+  );
 
   it('the signature is taken on trust offline (verify checks it): a tampered token is explained, not refused', async () => {
     const [h, p] = entra.createToken().split('.') as [string, string];
@@ -288,7 +291,10 @@ describe.concurrent('entra-token explain', () => {
         quiet.createToken({}, { kind: 'id' }),
         quiet.createToken({ scp: undefined }, { issuedAt: -7200, expiresIn: 3600 }),
       ];
-      for (const token of tokens) await runJson(['explain', token, '--client-id', quiet.clientId]);
+      const runs = await Promise.all(
+        tokens.map((token) => runJson(['explain', token, '--client-id', quiet.clientId])),
+      );
+      expect(runs.map((run) => run.code)).toEqual([0, 0, 1, 1]);
       expect(quiet.requestCount()).toBe(0);
     } finally {
       await quiet.close();

@@ -104,10 +104,14 @@ export interface CheckOutcome {
  * refused the token (`undefined` when it was accepted), `events` what the validator reported.
  */
 export function layOut(failed: EntraAuthCheck | undefined, events: readonly EntraEvent[]): CheckOutcome[] {
-  const at = failed === undefined ? CHECKS.length : positionOf(failed, pastKeyLookup(events));
+  const lookedUp = pastKeyLookup(events);
+  const at = failed === undefined ? CHECKS.length : positionOf(failed, lookedUp);
+  // A refusal without a key lookup (an issuer a combined validator routes nowhere, say) passed
+  // nothing from the key lookup on, wherever its check sits.
+  const reached = lookedUp || failed === undefined ? at : Math.min(at, positionOf('keys'));
   return CHECKS.flatMap((info, i): CheckOutcome[] => {
     if (i === at) return [{ info, status: 'failed' }];
     if (info.optional === true) return [];
-    return [{ info, status: i < at ? 'passed' : 'not_checked' }];
+    return [{ info, status: i < reached ? 'passed' : 'not_checked' }];
   });
 }

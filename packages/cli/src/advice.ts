@@ -1,25 +1,14 @@
 /**
- * What each usual mistake means and how to fix it, in plain words. Shared by `verify` (to explain the
- * check that failed) and `explain` (to diagnose offline), so both say the same thing.
+ * The words for the usual mistakes: what the token shows and how to fix it. Shared by `verify` and
+ * `explain` (through the explanations of each check), so both say the same thing.
  *
- * Every text here is built from the user's own input (the token they pasted, the options they gave);
- * nothing comes from the network.
+ * Nothing here decides whether a token passes: the validator of `@org/entra-core` does. These
+ * functions only describe, from the token the user pasted and the configuration they gave; every
+ * limit comes from the validator's configuration, every identifier from the core.
  */
+import { CONSUMERS_TENANT_ID, isGuid } from '@org/entra-core';
 import { formatDuration } from './format.js';
 import { microsoftResourceName, showAudience, type TokenSummary } from './token.js';
-
-const GUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** The tenant of personal Microsoft accounts (`consumers`). */
-export const CONSUMERS_TENANT_ID = '9188040d-6c67-4c5b-b112-36a304b66dad';
-
-/** The clock skew the validator allows on `exp`, `nbf` and `iat` (its default). */
-export const CLOCK_TOLERANCE_SECONDS = 300;
-
-/** True for a GUID in its 8-4-4-4-12 form. */
-export function isGuid(value: unknown): boolean {
-  return typeof value === 'string' && GUID_RE.test(value);
-}
 
 /**
  * A problem in words: what is wrong, and what to do about it.
@@ -38,43 +27,64 @@ export interface Advice {
 }
 
 /**
- * What the API expects, as far as the user told us.
+ * What the API accepts: the validator's configuration (`verify`), or as much of it as the options
+ * given to `explain` tell.
  *
  * @example
  * ```ts
- * const expectations: Expectations = { audiences: ['api://6e74172b-be56-4843-9ff4-e66a39bb12e3'], tenantId: 'organizations' };
+ * const expectations: Expectations = {
+ *   audiences: ['api://6e74172b-be56-4843-9ff4-e66a39bb12e3'],
+ *   tenantId: 'organizations',
+ *   tokenVersions: ['1.0', '2.0'],
+ *   clockToleranceSeconds: 300,
+ *   maxTokenLength: 16384,
+ * };
  * ```
  */
 export interface Expectations {
-  /** Accepted `aud` values (from `--audience`, or `--client-id` and `api://{clientId}`). Empty: unknown. */
+  /** Accepted `aud` values. Empty: not known (`explain` without `--audience` or `--client-id`). */
   readonly audiences: readonly string[];
   /** The API's application (client) id, when known. */
   readonly clientId?: string | undefined;
   /** The configured tenant: a GUID, a domain, or `common` / `organizations` / `consumers`. */
   readonly tenantId?: string | undefined;
+  /** Multi-tenant: the tenants accepted (`--allowed-tenant`). */
+  readonly allowedTenants?: readonly string[] | undefined;
+  /** Accepted `ver` values. */
+  readonly tokenVersions: readonly ('1.0' | '2.0')[];
+  /** The validator's leeway for `exp`, `nbf` and `iat`, in seconds. */
+  readonly clockToleranceSeconds: number;
+  /** The validator's longest accepted token. */
+  readonly maxTokenLength: number;
+  /** Where the validator reads its metadata (`verify` only). */
+  readonly discoveryUrl?: string | undefined;
+  /** The authority base URL (`verify` only; `undefined` with a custom discovery URL). */
+  readonly authority?: string | undefined;
 }
 
 /** The API's client id, from `--client-id` or from an audience (`<guid>` or `api://<guid>`). */
 export function apiClientId(expect: Expectations): string | undefined {
   if (expect.clientId !== undefined) return expect.clientId;
   for (const aud of expect.audiences) {
-    const guid = aud.replace(/^api:\/\//, '').replace(/\/+$/, '');
-    if (isGuid(guid)) return guid.toLowerCase();
+    const id = appIdOf(aud);
+    if (id !== undefined) return id;
   }
   return undefined;
 }
 
 /** The scope a client should request for this API, as precisely as we know it. */
 export function apiScope(expect: Expectations): string {
-  const uri = expect.audiences.find((a) => !isGuid(a));
+  const uri = expect.audiences.find((a): boolean => !isGuid(a));
   if (uri !== undefined) return `${uri.replace(/\/+$/, '')}/.default`;
-  const id = apiClientId(expect);
-  return `api://${id ?? '<api-client-id>'}/.default`;
+  return `api://${apiClientId(expect) ?? '<api-client-id>'}/.default`;
 }
 
-/** `scp` of the token for display, or nothing. */
 function scopesNote(summary: TokenSummary): string {
   return summary.scopes.length > 0 ? ` (its scp: ${summary.scopes.join(' ')})` : '';
+}
+
+function minutes(seconds: number): string {
+  return seconds % 60 === 0 ? `${seconds / 60} minutes` : `${seconds} seconds`;
 }
 
 /** A Microsoft Graph token sent to an API. */
@@ -103,70 +113,37 @@ export function resourceAdvice(summary: TokenSummary, expect: Expectations): Adv
 }
 
 /**
- * How the audience a token carries relates to the accepted ones.
- *
- * @example
- * ```ts
- * const match: AudienceMatch = compareAudience('6e74172b-be56-4843-9ff4-e66a39bb12e3', ['api://6e74172b-be56-4843-9ff4-e66a39bb12e3']);
- * if (match === 'other_form') console.log('Same application, other audience form: configure clientId to accept both');
- * ```
+ * How close a refused audience is to an accepted one: the same application in the other form
+ * (`<guid>` vs `api://<guid>`), the same value but for a trailing slash, or nothing alike. It only
+ * describes a refusal the validator made; it never decides one.
  */
-export type AudienceMatch =
-  /** One of the accepted audiences. */
-  | 'match'
-  /** The same application in the other form: `<guid>` vs `api://<guid>`. */
-  | 'other_form'
-  /** Equal but for a trailing slash. */
-  | 'trailing_slash'
-  /** Another application. */
-  | 'mismatch'
-  /** No `aud` in the token, or no accepted audience to compare with. */
-  | 'unknown';
+export type AudienceNearMiss = 'other_form' | 'trailing_slash' | 'other' | 'none';
 
 function appIdOf(aud: string): string | undefined {
   const id = aud.replace(/^api:\/\//, '').replace(/\/+$/, '');
   return isGuid(id) ? id.toLowerCase() : undefined;
 }
 
-/**
- * Compares a token's `aud` with the accepted audiences, the way the core does (exact match; a GUID is
- * compared case-insensitively), and says how close a mismatch is.
- *
- * @example
- * ```ts
- * compareAudience('api://6e74172b-be56-4843-9ff4-e66a39bb12e3', ['6e74172b-be56-4843-9ff4-e66a39bb12e3']); // 'other_form'
- * ```
- */
-export function compareAudience(
+/** See {@link AudienceNearMiss}. */
+export function audienceNearMiss(
   aud: string | readonly string[] | undefined,
   accepted: readonly string[],
-): AudienceMatch {
-  if (aud === undefined || accepted.length === 0) return 'unknown';
-  const norm = (a: string): string => (isGuid(a) ? a.toLowerCase() : a);
-  const acceptedSet = new Set(accepted.map(norm));
+): AudienceNearMiss {
+  if (aud === undefined) return 'none';
   const list = typeof aud === 'string' ? [aud] : aud;
-  if (list.some((a) => acceptedSet.has(norm(a)))) return 'match';
-  const strip = (a: string): string => norm(a).replace(/\/+$/, '');
+  const strip = (a: string): string => a.replace(/\/+$/, '');
   const stripped = new Set(accepted.map(strip));
   if (list.some((a) => stripped.has(strip(a)))) return 'trailing_slash';
   const ids = new Set(accepted.map(appIdOf).filter((id) => id !== undefined));
-  if (
-    list.some((a) => {
-      const id = appIdOf(a);
-      return id !== undefined && ids.has(id);
-    })
-  )
-    return 'other_form';
-  return 'mismatch';
+  return list.some((a) => ids.has(appIdOf(a) ?? '')) ? 'other_form' : 'other';
 }
 
 /** A token whose `aud` is not one of the accepted audiences. */
 export function audienceAdvice(summary: TokenSummary, expect: Expectations): Advice {
   const aud = showAudience(summary.audience);
   const accepted = expect.audiences.join(', ');
-  const match = compareAudience(summary.audience, expect.audiences);
   const id = typeof summary.audience === 'string' ? appIdOf(summary.audience) : undefined;
-  switch (match) {
+  switch (audienceNearMiss(summary.audience, expect.audiences)) {
     case 'other_form': {
       const guidForm = isGuid(aud);
       return {
@@ -178,6 +155,11 @@ export function audienceAdvice(summary: TokenSummary, expect: Expectations): Adv
       return {
         detail: `The token's aud is ${aud}: it differs from ${accepted} only by a trailing slash (audiences are compared exactly).`,
         fix: `Add ${aud} exactly as it appears to the accepted audiences, or make the client request the scope without the slash.`,
+      };
+    case 'none':
+      return {
+        detail: 'The token has no usable aud claim: it names no API it was issued for.',
+        fix: 'Entra access tokens always carry aud: get an access token from Entra ID for your API.',
       };
     default:
       return {
@@ -197,13 +179,17 @@ export function versionAdvice(summary: TokenSummary, expected: '1.0' | '2.0'): A
   };
 }
 
-/** A token from another tenant than the configured one. */
-export function tenantAdvice(summary: TokenSummary, tenantId: string): Advice {
+/** A token from another tenant than the configured one (`authority`: the validator's, when known). */
+export function tenantAdvice(
+  summary: TokenSummary,
+  tenantId: string,
+  authority = 'https://login.microsoftonline.com',
+): Advice {
   const tid = summary.tenantId ?? '(none)';
-  if (tenantId === 'organizations' && summary.tenantId?.toLowerCase() === CONSUMERS_TENANT_ID) {
+  const personal = summary.tenantId?.toLowerCase() === CONSUMERS_TENANT_ID;
+  if (tenantId === 'organizations' && personal) {
     return {
-      detail:
-        'This token is for a personal Microsoft account (tenant 9188040d-…, consumers), and organizations accepts work and school accounts only.',
+      detail: `This token is for a personal Microsoft account (tenant ${CONSUMERS_TENANT_ID}, consumers), and organizations accepts work and school accounts only.`,
       fix: 'Sign in with a work or school account, or, if personal accounts are meant to be accepted, use tenantId common and make the app registration accept personal accounts (signInAudience AzureADandPersonalMicrosoftAccount).',
     };
   }
@@ -215,12 +201,12 @@ export function tenantAdvice(summary: TokenSummary, tenantId: string): Advice {
   }
   return {
     detail: `The token was issued by tenant ${tid}, but the API is configured for tenant ${tenantId}.${summary.isGuest ? ' It is a guest user: guests get tokens from the tenant of the resource, not their home tenant.' : ''}`,
-    fix: `Have the client sign in against your tenant (authority https://login.microsoftonline.com/${tenantId}, not common). If the API is meant for other tenants too, make its app registration multi-tenant and configure the validator with tenantId organizations and allowedTenants ['${tid}'] (CLI: --tenant organizations --allowed-tenant ${tid}).`,
+    fix: `Have the client sign in against your tenant (authority ${authority}/${tenantId}, not common). If the API is meant for other tenants too, make its app registration multi-tenant and configure the validator with tenantId organizations and allowedTenants ['${tid}'] (CLI: --tenant organizations --allowed-tenant ${tid}).`,
   };
 }
 
 /** An expired token. */
-export function expiredAdvice(summary: TokenSummary, nowMs: number): Advice {
+export function expiredAdvice(summary: TokenSummary, expect: Expectations, nowMs: number): Advice {
   const exp = summary.times.exp;
   if (exp === undefined) {
     return {
@@ -228,19 +214,22 @@ export function expiredAdvice(summary: TokenSummary, nowMs: number): Advice {
       fix: 'Entra always sets exp: this token was not issued by Entra ID. Get a real access token.',
     };
   }
-  const ago = formatDuration(nowMs / 1000 - exp.value);
   return {
-    detail: `The token expired ${ago} ago (exp ${exp.date}). The validator allows ${CLOCK_TOLERANCE_SECONDS / 60} minutes of clock skew.`,
+    detail: `The token expired ${formatDuration(nowMs / 1000 - exp.value)} ago (exp ${exp.date}). The validator allows ${minutes(expect.clockToleranceSeconds)} of clock skew.`,
     fix: "Get a new token: MSAL acquireTokenSilent returns a fresh one (it refreshes it when it is about to expire); do not store access tokens beyond their exp. If the token looks fresh to you, check this machine's clock.",
   };
 }
 
+/** The time a token becomes valid from: the later of `nbf` and `iat`, in seconds. */
+export function validFrom(summary: TokenSummary): number {
+  return Math.max(summary.times.nbf?.value ?? 0, summary.times.iat?.value ?? 0);
+}
+
 /** A token whose `nbf` (or `iat`) is in the future. */
-export function notYetValidAdvice(summary: TokenSummary, nowMs: number): Advice {
-  const from = Math.max(summary.times.nbf?.value ?? 0, summary.times.iat?.value ?? 0);
-  const date = new Date(from * 1000).toISOString();
+export function notYetValidAdvice(summary: TokenSummary, expect: Expectations, nowMs: number): Advice {
+  const from = validFrom(summary);
   return {
-    detail: `The token is not valid for another ${formatDuration(from - nowMs / 1000)} (nbf/iat ${date}), beyond the ${CLOCK_TOLERANCE_SECONDS / 60} minutes of clock skew allowed.`,
+    detail: `The token is not valid for another ${formatDuration(from - nowMs / 1000)} (nbf/iat ${new Date(from * 1000).toISOString()}), beyond the ${minutes(expect.clockToleranceSeconds)} of clock skew allowed.`,
     fix: 'A clock is wrong: check the time of this machine and of the server (NTP). Entra issues tokens valid from the time they are issued.',
   };
 }

@@ -17,7 +17,7 @@ import { UsageError } from './token.js';
 const COMMANDS = ['decode', 'verify', 'explain'] as const;
 type Command = (typeof COMMANDS)[number];
 
-/** Largest standard input read: far above any real token (the validator refuses more than 16384). */
+/** Largest standard input read: far above any real token (the validator's maxTokenLength is much less). */
 const MAX_STDIN_BYTES = 1024 * 1024;
 
 const MAIN_HELP = `entra-token: decode, verify and explain Microsoft Entra ID access tokens
@@ -31,8 +31,8 @@ Commands
   decode    Show the header and claims, times in words, and a one-line summary. Verifies nothing.
   verify    Run the real validator (discovery, keys, signature, Entra's claim rules) and show each
             check with a pass/fail mark; the failing one is explained.
-  explain   Diagnose the usual mistakes offline (Graph or ID token, wrong audience, v1/v2, tenant,
-            expiry, missing permissions), each with its fix.
+  explain   Run the validator offline (the signature taken on trust) and explain every problem
+            (Graph or ID token, wrong audience, v1/v2, tenant, expiry, missing permissions).
 
 The token
   Pass it as the argument, or '-' (or nothing) to read it from standard input. Whitespace, quotes
@@ -72,8 +72,8 @@ Usage
   entra-token verify <token> --tenant <id> (--audience <aud> | --client-id <guid>) [options]
 
 Fetches the issuer's discovery document and keys, checks the signature and Entra's claim rules,
-and prints each check in order: passed, failed (with the reason and the fix), or not checked.
-On success prints the principal (tenantId, objectId, clientId, scopes, roles, ...).
+and prints the validator's checks in order: passed, failed (with the reason and the fix), or not
+checked. On success prints the principal (tenantId, objectId, clientId, scopes, roles, ...).
 
 Options
   -t, --tenant <id>          Tenant GUID, verified domain, or common / organizations / consumers (required)
@@ -98,11 +98,12 @@ Exit codes
 Usage
   entra-token explain <token> [--audience <aud>] [--client-id <guid>] [--tenant <id>] [--token-version <ver>]
 
-Reads the decoded token (nothing is verified, nothing is fetched) and reports, each with its fix:
-a Microsoft Graph token, an ID token, a token for another Microsoft service, a v1 token where v2 is
-expected (or the reverse), an audience mismatch, another tenant, an expired or not yet valid token,
-no scp and no roles, a guest user, and multi-tenant settings. The audience and tenant checks need
-the options below.
+Runs the validator of @org/entra-core on the token without the network: nothing is fetched, the
+signature and the issuer are taken on trust (entra-token verify checks them). Reports every problem,
+each with its fix: a Microsoft Graph token, an ID token, a token for another Microsoft service, a v1
+token where v2 is expected (or the reverse), an audience mismatch, another tenant, an expired or not
+yet valid token, no scp and no roles, a header Entra never writes; then notes (a guest user,
+multi-tenant settings, another cloud). The audience and tenant checks need the options below.
 
 Options
   -a, --audience <aud>       An accepted aud value; repeat for several
@@ -254,7 +255,7 @@ async function run(command: Command, argv: readonly string[], io: Io): Promise<v
       return;
     }
     case 'explain': {
-      const result = explainToken(token, {
+      const result = await explainToken(token, {
         audience: v.audience as string[] | undefined,
         clientId: v['client-id'] as string | undefined,
         tenantId: v.tenant as string | undefined,

@@ -7,6 +7,7 @@ import {
   type DecodedToken,
   decodeTokenUnverified,
   microsoftServiceName,
+  readPermissions,
   type TokenKind,
 } from '@org/entra-core';
 import { describeTime, isoDate, type TimeClaim } from './format.js';
@@ -171,16 +172,13 @@ export function microsoftResourceName(aud: unknown): string | undefined {
   return microsoftServiceName(aud) ?? microsoftServiceName(aud.replace(/\/+$/, ''));
 }
 
-/** Scopes from `scp` (a space-separated string); anything else counts as none. */
-export function scopesOf(payload: Readonly<Record<string, unknown>>): string[] {
-  const scp = claim(payload, 'scp');
-  return typeof scp === 'string' ? scp.split(' ').filter((s) => s !== '') : [];
-}
-
-/** Roles from `roles` (an array of strings); anything else counts as none. */
-export function rolesOf(payload: Readonly<Record<string, unknown>>): string[] {
-  const roles = claim(payload, 'roles');
-  return Array.isArray(roles) ? roles.filter((r): r is string => typeof r === 'string' && r !== '') : [];
+/** Scopes (`scp`) and roles, read as the core reads them; claims of the wrong type count as none here. */
+function permissionsOf(payload: Readonly<Record<string, unknown>>): { scopes: string[]; roles: string[] } {
+  try {
+    return readPermissions(payload);
+  } catch {
+    return { scopes: [], roles: [] };
+  }
 }
 
 /**
@@ -192,7 +190,7 @@ export function identityOf(payload: Readonly<Record<string, unknown>>, kind: Tok
   if (kind === 'id_token') return 'unknown';
   const idtyp = claim(payload, 'idtyp');
   if (typeof idtyp === 'string') return idtyp === 'app' ? 'app-only' : 'delegated';
-  if (scopesOf(payload).length > 0) return 'delegated';
+  if (permissionsOf(payload).scopes.length > 0) return 'delegated';
   const oid = stringClaim(payload, 'oid');
   const sub = stringClaim(payload, 'sub');
   return oid !== undefined && sub !== undefined && oid !== sub ? 'delegated' : 'app-only';
@@ -251,8 +249,7 @@ export function summarize(decoded: DecodedToken, nowMs: number = Date.now()): To
     if (info !== undefined) times[name] = info;
   }
   const identity = identityOf(payload, kind);
-  const scopes = scopesOf(payload);
-  const roles = rolesOf(payload);
+  const { scopes, roles } = permissionsOf(payload);
   const tenantId = stringClaim(payload, 'tid');
   const summary = {
     kind,

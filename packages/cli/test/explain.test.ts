@@ -1,3 +1,4 @@
+import { createEntraValidator, isEntraAuthError } from '@org/entra-core';
 import { createMockEntra, type MockEntra } from '@org/entra-testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, runJson } from './helpers.js';
@@ -16,6 +17,7 @@ afterAll(async () => {
 interface Finding {
   id: string;
   severity: 'problem' | 'warning' | 'note';
+  check?: string;
   title: string;
   detail: string;
   fix: string;
@@ -28,7 +30,11 @@ async function explain(
 ): Promise<{ code: number | null; findings: Finding[]; json: any }> {
   const { code, json } = await runJson(['explain', token, ...args]);
   // The local issuer is not the public cloud: that note is tested once, on its own.
-  return { code, findings: json.findings.filter((f: Finding) => f.id !== 'other_issuer'), json };
+  return {
+    code,
+    findings: json.findings.filter((f: Finding) => f.id !== 'other_issuer' || f.severity !== 'note'),
+    json,
+  };
 }
 
 const api = (): string[] => ['--client-id', entra.clientId, '--tenant', entra.tenantId];
@@ -40,7 +46,7 @@ describe.concurrent('entra-token explain', () => {
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('✓ No common mistake found.');
     expect(run.stdout).toContain('Result: no problem found.');
-    expect(run.stdout).toContain('nothing was verified');
+    expect(run.stdout).toContain('the signature and the issuer were not verified');
   });
 
   it('--json: a stable shape', async () => {
@@ -67,7 +73,7 @@ describe.concurrent('entra-token explain', () => {
   it('a Microsoft Graph token: request your API scope instead of User.Read', async () => {
     const { code, findings } = await explain(entra.createToken({}, { kind: 'graph' }), ...api());
     expect(code).toBe(1);
-    expect(findings[0]).toMatchObject({ id: 'graph_token', severity: 'problem' });
+    expect(findings[0]).toMatchObject({ id: 'graph_token', severity: 'problem', check: 'foreign' });
     expect(findings[0]?.detail).toMatch(/Graph scopes such as User\.Read \(its scp: User\.Read/);
     expect(findings[0]?.fix).toContain(`scope api://${entra.clientId}/.default`);
 
@@ -88,14 +94,22 @@ describe.concurrent('entra-token explain', () => {
     const token = entra.createToken({ aud: 'https://management.azure.com/' });
     const { code, findings } = await explain(token, ...api());
     expect(code).toBe(1);
-    expect(findings[0]).toMatchObject({ id: 'microsoft_resource_token', severity: 'problem' });
+    expect(findings[0]).toMatchObject({
+      id: 'microsoft_resource_token',
+      severity: 'problem',
+      check: 'foreign',
+    });
     expect(findings[0]?.detail).toContain('Azure Resource Manager');
     expect(findings[0]?.fix).toContain(`api://${entra.clientId}/.default`);
   });
 
   it('a v1 token where v2 is expected (stated, or shown by the audience form), and the reverse', async () => {
     const v1 = entra.createToken({}, { version: '1.0' });
-    const stated = await explain(v1, ...api(), '--token-version', '2.0');
+    const [stated, implied, reverse] = await Promise.all([
+      explain(v1, ...api(), '--token-version', '2.0'),
+      explain(v1, '--audience', entra.clientId),
+      explain(entra.createToken(), ...api(), '--token-version', '1.0'),
+    ]);
     expect(stated.code).toBe(1);
     expect(stated.findings[0]).toMatchObject({
       id: 'token_version',
@@ -104,13 +118,11 @@ describe.concurrent('entra-token explain', () => {
     expect(stated.findings[0]?.detail).toContain(`iss https://sts.windows.net/${entra.tenantId}/`);
     expect(stated.findings[0]?.fix).toContain('accessTokenAcceptedVersion to 2');
 
-    const implied = await explain(v1, '--audience', entra.clientId);
     expect(implied.code).toBe(1);
     expect(implied.findings.map((f) => f.id)).toEqual(['token_version']);
     expect(implied.findings[0]?.detail).toContain(`aud is api://${entra.clientId}`);
     expect(implied.findings[0]?.fix).toContain(`clientId ${entra.clientId}`);
 
-    const reverse = await explain(entra.createToken(), ...api(), '--token-version', '1.0');
     expect(reverse.code).toBe(1);
     expect(reverse.findings[0]?.title).toBe('A v2.0 token where v1.0 is expected');
     expect(reverse.findings[0]?.fix).toContain('accessTokenAcceptedVersion to null');
@@ -229,21 +241,82 @@ describe.concurrent('entra-token explain', () => {
   it('a header Entra never writes (HS256)', async () => {
     const { code, findings } = await explain(entra.createToken({}, { header: { alg: 'HS256' } }), ...api());
     expect(code).toBe(1);
-    expect(findings[0]).toMatchObject({ id: 'not_entra_signed' });
+    expect(findings[0]).toMatchObject({ id: 'not_entra_signed', check: 'alg' });
+  });
+
+  it.each([
+    ['a typ other than JWT', {}, { header: { typ: 'at+jwt' } }, 'not_entra_signed', 'typ'],
+    ['a crit header', {}, { header: { crit: ['exp'] } }, 'not_entra_signed', 'header'],
+    ['longer than maxTokenLength', { padding: 'x'.repeat(17_000) }, {}, 'too_long', 'length'],
+    ['a user token without oid or sub', { oid: undefined, sub: undefined }, {}, 'no_user', 'format'],
+    ['exp not a number', { exp: 'tomorrow' }, {}, 'expired', 'exp'],
+    ['no iss', { iss: undefined }, {}, 'other_issuer', 'iss'],
+    ['an iss that is not https', { iss: 'http://issuer.example/tenant/' }, {}, 'other_issuer', 'iss'],
+  ] as const)(
+    "the validator's own rules: %s is a problem, at the check the core names",
+    async (_, claims, options, id, check) => {
+      const token = entra.createToken({ ...claims }, { ...options });
+      const { code, findings } = await explain(token, ...api());
+      expect(code).toBe(1);
+      expect(findings.filter((f) => f.severity === 'problem')).toEqual([
+        expect.objectContaining({ id, check }),
+      ]);
+      // The same word as the core's own validator, online.
+      const validator = createEntraValidator(entra.validatorOptions({ tokenCache: false }));
+      const refusal = await validator.verify(token).then(
+        () => undefined,
+        (e: unknown) => (isEntraAuthError(e) ? e.check : e),
+      );
+      validator.close();
+      expect(refusal).toBe(check);
+    },
+  );
+
+  it('the signature is taken on trust offline (verify checks it): a tampered token is explained, not refused', async () => {
+    const [h, p] = entra.createToken().split('.') as [string, string];
+    const { code, json } = await explain(
+      `${h}.${p}.${Buffer.from('forged').toString('base64url')}`,
+      ...api(),
+    );
+    expect(code).toBe(0);
+    expect(json.notChecked).toContain('signature and issuer keys (run entra-token verify)');
+  });
+
+  it('makes no request: the issuer the token names is stood in for in the process', async () => {
+    const quiet = await createMockEntra();
+    try {
+      const tokens = [
+        quiet.createToken(),
+        quiet.createToken({}, { version: '1.0' }),
+        quiet.createToken({}, { kind: 'id' }),
+        quiet.createToken({ scp: undefined }, { issuedAt: -7200, expiresIn: 3600 }),
+      ];
+      const runs = await Promise.all(
+        tokens.map((token) => runJson(['explain', token, '--client-id', quiet.clientId])),
+      );
+      expect(runs.map((run) => run.code)).toEqual([0, 0, 1, 1]);
+      expect(quiet.requestCount()).toBe(0);
+    } finally {
+      await quiet.close();
+    }
   });
 
   it('several problems at once, problems before notes', async () => {
     const token = entra.createToken({ scp: undefined }, { kind: 'guest', issuedAt: -7200, expiresIn: 3600 });
     const { code, findings } = await explain(token, ...api());
     expect(code).toBe(1);
-    expect(findings.map((f) => f.id)).toEqual(['expired', 'no_permissions', 'guest']);
+    expect(findings.map((f) => [f.id, f.check])).toEqual([
+      ['expired', 'exp'],
+      ['no_permissions', 'scp'],
+      ['guest', undefined],
+    ]);
   });
 
   it('bad usage: a --client-id that is not a GUID, a bad --token-version (exit 2)', async () => {
     const token = entra.createToken();
     const id = await runCli(['explain', token, '--client-id', 'api://x']);
     expect(id.code).toBe(2);
-    expect(id.stderr).toMatch(/--client-id must be the API's application \(client\) ID/);
+    expect(id.stderr).toMatch(/clientId must be the API's application \(client\) ID/);
     const ver = await runCli(['explain', token, '--token-version', '3.0']);
     expect(ver.code).toBe(2);
   });

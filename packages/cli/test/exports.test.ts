@@ -7,12 +7,12 @@ it('exports exactly its public API', () => {
   expect(Object.keys(entry).sort()).toMatchInlineSnapshot(`
     [
       "CHECKS",
-      "EXPLAIN_RULES",
+      "EXPLANATIONS",
       "UsageError",
-      "compareAudience",
       "createStyle",
       "decodeToken",
       "describeTime",
+      "explainRefusal",
       "explainToken",
       "formatDuration",
       "formatRelative",

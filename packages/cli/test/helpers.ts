@@ -30,7 +30,8 @@ export function runCli(
     const child = spawn(file as string, rest, {
       env: { ...process.env, NO_COLOR: undefined, FORCE_COLOR: undefined, ...options.env },
       stdio: ['pipe', 'pipe', 'pipe'],
-      timeout: options.timeoutMs ?? 10_000,
+      // A ceiling for a hung process, not a speed requirement: a loaded CI machine is slow.
+      timeout: options.timeoutMs ?? 45_000,
     });
     let stdout = '';
     let stderr = '';

@@ -10,7 +10,9 @@ import { realpathSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { type DataPoint, MeterProvider, MetricReader } from '@opentelemetry/sdk-metrics';
 import { combineValidators, createEntraValidator } from '@org/entra-express';
+import { entraTelemetry } from '@org/entra-otel';
 import { createMockEntra, type MockEntra } from '@org/entra-testing';
 import { createApp } from './app.js';
 import { ORDERS_EXPORT, ORDERS_READ } from './orders.js';
@@ -64,6 +66,58 @@ export interface DemoResult {
   /** The B2C and External ID look-alikes. */
   customerAuthorities: { b2c: string; externalId: string };
   apiUrl: string;
+  /** What the validators reported through `@org/entra-otel`, read from the OpenTelemetry SDK. */
+  telemetry: Telemetry;
+}
+
+/** The demo's telemetry summary: verifications by outcome and refusal code, key set fetches. */
+export interface Telemetry {
+  accepted: number;
+  /** Refusals by `EntraAuthError` code (`entra.error.code`). */
+  rejected: Record<string, number>;
+  /** Key set and discovery document requests by outcome. */
+  fetches: Record<string, number>;
+}
+
+/** A metric reader the demo collects from once, at the end (an exporter would send the same data). */
+class CollectOnce extends MetricReader {
+  protected async onForceFlush(): Promise<void> {}
+  protected async onShutdown(): Promise<void> {}
+}
+
+/** Sums the counters `@org/entra-otel` recorded into the summary. */
+async function summarize(reader: CollectOnce): Promise<Telemetry> {
+  const telemetry: Telemetry = { accepted: 0, rejected: {}, fetches: {} };
+  const { resourceMetrics } = await reader.collect();
+  for (const metric of resourceMetrics.scopeMetrics.flatMap((scope) => scope.metrics)) {
+    for (const point of metric.dataPoints as DataPoint<number>[]) {
+      const outcome = String(point.attributes['entra.outcome']);
+      if (metric.descriptor.name === 'entra.auth.verifications') {
+        if (outcome === 'accepted') telemetry.accepted += point.value;
+        else {
+          const code = String(point.attributes['entra.error.code']);
+          telemetry.rejected[code] = (telemetry.rejected[code] ?? 0) + point.value;
+        }
+      } else if (metric.descriptor.name.endsWith('.fetches')) {
+        const what = metric.descriptor.name === 'entra.keys.fetches' ? 'key sets' : 'discovery documents';
+        telemetry.fetches[`${what} ${outcome}`] =
+          (telemetry.fetches[`${what} ${outcome}`] ?? 0) + point.value;
+      }
+    }
+  }
+  return telemetry;
+}
+
+/** The summary's lines, as the demo prints them. */
+export function formatTelemetry(t: Telemetry): string {
+  const rejected = Object.entries(t.rejected).sort(([, a], [, b]) => b - a);
+  const total = rejected.reduce((sum, [, n]) => sum + n, 0);
+  const fetches = Object.entries(t.fetches).map(([what, n]) => `${what} ${n}`);
+  return [
+    'Telemetry (@org/entra-otel through the OpenTelemetry SDK; entra.auth.verifications, entra.*.fetches):',
+    `  verifications accepted ${t.accepted}, rejected ${total}${total ? ': ' : ''}${rejected.map(([code, n]) => `${code} ${n}`).join(', ')}`,
+    `  requests to the issuers: ${fetches.join(', ') || 'none'}`,
+  ].join('\n');
 }
 
 const described = (a: Answer) => a.body?.error_description ?? '';
@@ -242,11 +296,15 @@ export async function runDemo(): Promise<DemoResult> {
     createMockEntra({ flavour: 'externalId', tenantId: '3f8c1a2b-4d5e-4f60-9a7b-8c9d0e1f2a3b' }),
   ]);
   const customers: Customers = { b2c, externalId };
+  // Metrics go to an OpenTelemetry MeterProvider: in production, one with a Prometheus or OTLP exporter.
+  const reader = new CollectOnce();
+  const meterProvider = new MeterProvider({ readers: [reader] });
+  const onEvent = entraTelemetry({ meterProvider });
   // Employees, B2C customers and External ID customers: each token goes, by its issuer, to its own.
   const validator = combineValidators([
-    createEntraValidator(entra.validatorOptions()),
-    createEntraValidator(b2c.validatorOptions()),
-    createEntraValidator(externalId.validatorOptions()),
+    createEntraValidator(entra.validatorOptions({ onEvent })),
+    createEntraValidator(b2c.validatorOptions({ onEvent })),
+    createEntraValidator(externalId.validatorOptions({ onEvent })),
   ]);
   const server = createApp({ auth: validator, allowedOrigin: SPA_ORIGIN }).listen(0, '127.0.0.1');
   try {
@@ -290,8 +348,11 @@ export async function runDemo(): Promise<DemoResult> {
       if (row.ok) delete row.problem;
       rows.push(row);
     }
+    const telemetry = await summarize(reader);
+    await meterProvider.shutdown();
     return {
       rows,
+      telemetry,
       ok: rows.every((r) => r.ok),
       authority: entra.authority,
       customerAuthorities: { b2c: b2c.authority, externalId: externalId.authority },
@@ -364,6 +425,7 @@ async function main(): Promise<void> {
   console.log(
     `\n${passed} of ${result.rows.length} calls behaved as expected${result.ok ? '.' : ': see the rows marked ✗.'}`,
   );
+  console.log(`\n${formatTelemetry(result.telemetry)}`);
   console.log(
     'Run the API yourself: pnpm --filter express-api start (local look-alike, prints tokens and curl commands),\n' +
       'or with ENTRA_TENANT_ID and ENTRA_CLIENT_ID set against your tenant: see examples/express-api/README.md.',

@@ -1,5 +1,5 @@
 import { expect, test } from 'vitest';
-import { formatTable, runDemo } from '../src/demo.js';
+import { formatTable, formatTelemetry, runDemo } from '../src/demo.js';
 
 test('the demo: every call behaves as expected', async () => {
   const result = await runDemo();
@@ -30,12 +30,30 @@ test('the demo: every call behaves as expected', async () => {
   expect(table).not.toContain('✗');
 });
 
+test('the telemetry summary counts what the validators decided, by outcome and code', async () => {
+  const { rows, telemetry } = await runDemo();
+  // Rows with a token answered 200 or 403 (a permission the route lacks) had it verified; every 401
+  // is a refusal by the validator (no token on a protected route included), by its code.
+  const withToken = rows.filter((r) => !r.token.startsWith('none'));
+  const refused: Record<string, number> = {};
+  for (const r of rows.filter((r) => r.status === 401)) refused[r.code] = (refused[r.code] ?? 0) + 1;
+  expect(telemetry.accepted).toBe(withToken.filter((r) => r.status === 200 || r.status === 403).length);
+  expect(telemetry.rejected).toEqual(refused);
+  expect(telemetry.rejected.token_expired).toBe(1);
+  // One key set per issuer (workforce, one B2C policy, External ID), fetched once each.
+  expect(telemetry.fetches['key sets ok']).toBe(3);
+  const summary = formatTelemetry(telemetry);
+  expect(summary).toContain(`verifications accepted ${telemetry.accepted}`);
+  expect(summary).toContain('token_expired 1');
+});
+
 test('a wrong answer is shown as a failed row', () => {
   const table = formatTable({
     ok: false,
     authority: 'http://127.0.0.1:1',
     customerAuthorities: { b2c: 'http://127.0.0.1:3', externalId: 'http://127.0.0.1:4' },
     apiUrl: 'http://127.0.0.1:2',
+    telemetry: { accepted: 0, rejected: {}, fetches: {} },
     rows: [
       {
         request: 'GET /orders',

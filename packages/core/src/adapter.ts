@@ -36,6 +36,7 @@ import {
 } from './authorize.js';
 import { EntraAuthError, EntraConfigError, isEntraAuthError } from './errors.js';
 import type { GroupsCheck } from './groups/index.js';
+import { own } from './option-checks.js';
 import type { EntraValidatorOptions } from './options.js';
 import type { EntraPrincipal } from './principal.js';
 import { createEntraValidator, type EntraValidator, isEntraValidator } from './validator.js';
@@ -99,10 +100,6 @@ export type ResolvedAdapterOptions<T extends EntraAdapterOptions = EntraAdapterO
 };
 
 const CORS_PREFLIGHT_MODES: readonly unknown[] = ['answer', 'authenticate', 'pass'];
-
-function own(object: object, key: string): unknown {
-  return Object.hasOwn(object, key) ? (object as Record<string, unknown>)[key] : undefined;
-}
 
 /**
  * Checks adapter options at set-up time and returns them resolved. Only the object's own

@@ -8,6 +8,7 @@
  * validates the requirement up front (so adapters can fail at start-up) and returns a check.
  */
 import { EntraAuthError, EntraConfigError } from './errors.js';
+import { own } from './option-checks.js';
 import { claimsChallengeUriOf, type EntraPrincipal } from './principal.js';
 
 /**
@@ -69,9 +70,7 @@ function names(what: string, value: unknown, allowEmpty = false): string[] {
 
 /** An own property of an options object: a polluted `Object.prototype` must not loosen a requirement. */
 function option(options: object | undefined, name: string): unknown {
-  return typeof options === 'object' && options !== null && Object.hasOwn(options, name)
-    ? (options as Record<string, unknown>)[name]
-    : undefined;
+  return typeof options === 'object' && options !== null ? own(options, name) : undefined;
 }
 
 function matchMode(options: MatchOptions | undefined): 'all' | 'any' {

@@ -25,8 +25,3 @@ export function decodeJsonSegment(segment: string): Record<string, unknown> | un
     ? (value as Record<string, unknown>)
     : undefined;
 }
-
-/** An own property of a parsed JSON object; inherited properties never count. */
-export function own(obj: Record<string, unknown>, key: string): unknown {
-  return Object.hasOwn(obj, key) ? obj[key] : undefined;
-}

@@ -4,8 +4,9 @@
  */
 
 import { isIdToken } from './claims.js';
-import { decodeJsonSegment, own } from './codec.js';
+import { decodeJsonSegment } from './codec.js';
 import { isGraphAudience, microsoftServiceName } from './microsoft.js';
+import { own } from './option-checks.js';
 import { readClaims } from './token.js';
 
 /**

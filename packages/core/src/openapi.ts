@@ -6,6 +6,7 @@
  */
 import { EntraConfigError } from './errors.js';
 import { GUID_RE } from './ids.js';
+import { own } from './option-checks.js';
 import type { EntraValidator, EntraValidatorConfig } from './validator.js';
 
 /**
@@ -106,11 +107,6 @@ export interface OpenApiClientCredentialsScheme {
       scopes: Record<string, string>;
     };
   };
-}
-
-/** An own property's value: a polluted `Object.prototype` configures nothing. */
-function own<T extends object, K extends keyof T & string>(object: T, key: K): T[K] | undefined {
-  return Object.hasOwn(object, key) ? object[key] : undefined;
 }
 
 function configOf(source: EntraValidator | EntraValidatorConfig): EntraValidatorConfig {

@@ -5,9 +5,10 @@
  * `jwk`, `x5c` are never read. Microsoft Graph tokens are recognised here, before the signature
  * (which only Graph can check).
  */
-import { decodeJsonSegment, decodeSegment, own } from './codec.js';
+import { decodeJsonSegment, decodeSegment } from './codec.js';
 import { EntraAuthError } from './errors.js';
 import { isGraphAudience } from './microsoft.js';
+import { own } from './option-checks.js';
 
 /** The claims the validator reads, taken from the payload once (own properties only). */
 export interface ClaimSet {

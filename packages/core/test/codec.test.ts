@@ -1,5 +1,6 @@
 import { expect, test } from 'vitest';
-import { decodeJsonSegment, own } from '../src/codec.js';
+import { decodeJsonSegment } from '../src/codec.js';
+import { own } from '../src/option-checks.js';
 
 const enc = (s: string | Uint8Array) => Buffer.from(s).toString('base64url');
 

@@ -9,10 +9,11 @@
  * The policy's document announces the one its tokens carry; that one is accepted, and only it.
  * Source: azure-docs `articles/active-directory-b2c/tokens-overview.md`.
  */
-import type { ResolvedB2C } from '../config.js';
+
 import { EntraAuthError } from '../errors.js';
 import { GUID_RE } from '../ids.js';
 import type { ClaimSet } from '../token.js';
+import type { ResolvedB2C } from './customer-options.js';
 import type { AuthorityDocument, AuthorityPlan, TokenRules } from './plan.js';
 import { TENANT_TEMPLATE } from './plan.js';
 import { issuerPattern } from './trust.js';

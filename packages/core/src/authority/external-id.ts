@@ -6,7 +6,7 @@
  * `https://{tenantId}.ciamlogin.com/{tenantId}/v2.0` (entra-docs `security-tokens.md`), so the
  * issuer is known from the configuration alone. Only v2.0 endpoints exist for these tenants.
  */
-import type { ResolvedExternalId } from '../config.js';
+import type { ResolvedExternalId } from './customer-options.js';
 import { type AuthorityPlan, singleDocument, type TokenRules } from './plan.js';
 import { issuerPattern } from './trust.js';
 

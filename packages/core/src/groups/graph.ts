@@ -6,7 +6,8 @@
 import { EntraAuthError, isEntraAuthError } from '../errors.js';
 import { GUID_RE } from '../ids.js';
 import { readCapped } from '../keys/http.js';
-import { own, type ResolvedGroupsOptions } from './options.js';
+import { own } from '../option-checks.js';
+import type { ResolvedGroupsOptions } from './options.js';
 
 /** Error answers are read this far, for Graph's error code. */
 const MAX_ERROR_BYTES = 16 * 1024;
@@ -195,7 +196,7 @@ function parseIds(text: string): readonly string[] {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) throw invalid('not an object');
   // getMemberObjects answers in one piece; a paged answer would be a partial list.
   if (Object.hasOwn(body, '@odata.nextLink')) throw invalid('paged');
-  const value = own<unknown>(body, 'value');
+  const value = own(body, 'value');
   if (!Array.isArray(value)) throw invalid('no value array');
   const ids = new Set<string>();
   for (const id of value) {

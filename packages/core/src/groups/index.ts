@@ -12,13 +12,12 @@
 import { LRUCache } from 'lru-cache';
 import { EntraAuthError } from '../errors.js';
 import { GUID_RE } from '../ids.js';
+import { fail, own } from '../option-checks.js';
 import type { EntraPrincipal } from '../principal.js';
 import { type DirectoryKind, lookUp, unavailable } from './graph.js';
 import {
-  fail,
   type GroupsCheck,
   type GroupsOptions,
-  own,
   type RequireGroupsOptions,
   type ResolvedGroupsOptions,
   resolveGroupsOptions,
@@ -46,7 +45,7 @@ const NO_GROUPS: readonly string[] = Object.freeze([]);
 
 /** The token's own `groups` claim, or `undefined` when it has none. */
 function groupsClaim(claims: Readonly<Record<string, unknown>>): readonly string[] | undefined {
-  const groups = own<unknown>(claims, 'groups');
+  const groups = own(claims, 'groups');
   if (!Array.isArray(groups)) return undefined;
   return Object.freeze(groups.filter((g): g is string => typeof g === 'string' && g !== '').map(normalize));
 }
@@ -54,7 +53,7 @@ function groupsClaim(claims: Readonly<Record<string, unknown>>): readonly string
 /** Whether the token says its groups did not fit: `hasgroups: true` or `_claim_names.groups`. */
 function signalsOverage(claims: Readonly<Record<string, unknown>>): boolean {
   if (own(claims, 'hasgroups') === true) return true;
-  const names = own<unknown>(claims, '_claim_names');
+  const names = own(claims, '_claim_names');
   return typeof names === 'object' && names !== null && Object.hasOwn(names, 'groups');
 }
 
@@ -112,7 +111,7 @@ function groupsOf(
   if (fromToken !== undefined) return fromToken;
   if (!signalsOverage(claims)) return NO_GROUPS;
   const kind: DirectoryKind = principal.isAppOnly ? 'servicePrincipals' : 'users';
-  const oid = own<unknown>(claims, 'oid');
+  const oid = own(claims, 'oid');
   const tenantId = principal.tenantId;
   // The oid goes into the URL path: only a GUID may.
   if (typeof oid !== 'string' || !GUID_RE.test(oid) || !GUID_RE.test(tenantId)) {

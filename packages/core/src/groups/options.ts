@@ -4,7 +4,7 @@
  * one a token names.
  */
 import type { MatchOptions } from '../authorize.js';
-import { EntraConfigError } from '../errors.js';
+import { fail, own, positive } from '../option-checks.js';
 import type { EntraCloud } from '../options.js';
 import type { EntraPrincipal } from '../principal.js';
 import { isTrustedUrl } from '../urls.js';
@@ -145,22 +145,6 @@ export interface ResolvedGroupsOptions {
   readonly match: 'all' | 'any';
 }
 
-export function fail(message: string): never {
-  throw new EntraConfigError(message);
-}
-
-export function own<T>(o: object, name: string): T | undefined {
-  return Object.hasOwn(o, name) ? ((o as Record<string, unknown>)[name] as T) : undefined;
-}
-
-function positive(name: string, value: unknown, fallback: number, allowZero: boolean): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || (!allowZero && value === 0)) {
-    fail(`${name} must be a ${allowZero ? 'non-negative' : 'positive'} finite number`);
-  }
-  return value;
-}
-
 function graphBase(cloud: unknown, graphUrl: unknown): string {
   if (graphUrl !== undefined) {
     if (cloud !== undefined) fail('Give cloud or graphUrl, not both: graphUrl names the Graph host itself');
@@ -206,20 +190,20 @@ export function resolveGroupsOptions(options: unknown): ResolvedGroupsOptions {
       fail(`Unknown groups option '${name}'. Known: ${OPTION_NAMES.join(', ')}`);
     }
   }
-  const getGraphToken = own<unknown>(options, 'getGraphToken');
+  const getGraphToken = own(options, 'getGraphToken');
   if (typeof getGraphToken !== 'function') {
     fail(
       'getGraphToken is required: a function returning an app-only Microsoft Graph token, e.g. ({ scope }) => credential.getToken(scope)',
     );
   }
-  const fetch = own<unknown>(options, 'fetch');
+  const fetch = own(options, 'fetch');
   if (fetch !== undefined && typeof fetch !== 'function')
     fail('fetch must be a function like the global fetch');
-  const clock = own<unknown>(options, 'clock') ?? Date.now;
+  const clock = own(options, 'clock') ?? Date.now;
   if (typeof clock !== 'function') fail('clock must be a function returning milliseconds');
-  const securityEnabledOnly = own<unknown>(options, 'securityEnabledOnly') ?? true;
+  const securityEnabledOnly = own(options, 'securityEnabledOnly') ?? true;
   if (typeof securityEnabledOnly !== 'boolean') fail('securityEnabledOnly must be true or false');
-  const match = own<unknown>(options, 'match') ?? 'all';
+  const match = own(options, 'match') ?? 'all';
   if (match !== 'all' && match !== 'any') fail("match must be 'all' or 'any'");
   const graph = graphBase(own(options, 'cloud'), own(options, 'graphUrl'));
   const resolved: ResolvedGroupsOptions = {

@@ -15,9 +15,9 @@
  *   count as the unknown-kid refetch: a kid they lack still reaches the network (within the cooldown).
  */
 import { importRsaKey } from '#runtime';
-import { own } from '../codec.js';
 import { EntraAuthError } from '../errors.js';
 import { type EntraEventListener, emit, type FetchFailureReason, type KeyFetchTrigger } from '../events.js';
+import { own } from '../option-checks.js';
 import { isCanonicalBase64Url } from '../runtime/base64url.js';
 import type { VerificationKey } from '../runtime/types.js';
 import { MAX_KID_LENGTH } from '../token.js';

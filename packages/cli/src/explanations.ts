@@ -38,6 +38,7 @@ import { pastKeyLookup } from './checks.js';
 import {
   type FlavourFindingId,
   flavourMismatch,
+  flavourOfNote,
   flavourWords,
   type TokenFlavour,
   tokenFlavour,
@@ -233,10 +234,15 @@ const flavourOf = (ctx: RefusalContext): TokenFlavour => tokenFlavour(ctx.decode
  */
 function otherFlavour(id: FlavourFindingId, also?: (ctx: RefusalContext) => boolean): Explanation {
   const words = (ctx: RefusalContext) =>
-    flavourWords(id, flavourOf(ctx), ctx.summary, ctx.decoded.payload, ctx.expect);
+    flavourWords(id, flavourOf(ctx), ctx.summary, ctx.decoded.payload, ctx.expect, ctx.check);
+  // `explain` without a configuration runs a workforce tenant's rules: what they refuse of a token
+  // of another flavour is that flavour's doing.
+  const ofAnother = (ctx: RefusalContext): boolean =>
+    flavourMismatch(flavourOf(ctx), ctx.expect) === id ||
+    (ctx.expect.flavour === undefined && flavourOfNote(flavourOf(ctx)) === id);
   return {
     id,
-    when: (ctx) => flavourMismatch(flavourOf(ctx), ctx.expect) === id && (also?.(ctx) ?? true),
+    when: (ctx) => ofAnother(ctx) && (also?.(ctx) ?? true),
     title: (ctx) => words(ctx).title,
     advice: (ctx) => words(ctx).advice,
   };
@@ -466,6 +472,21 @@ export const EXPLANATIONS: { readonly [C in EntraAuthCheck]: readonly Explanatio
         return {
           detail: `The token is from an Entra External ID tenant (iss ${ctx.summary.issuer ?? '(none)'}): external tenants issue v2.0 tokens only, and this validator accepts ${ctx.expect.tokenVersions.map((v) => `v${v}`).join(' and ')} only, so it refuses every one of them.`,
           fix: `Accept v2.0 tokens (tokenVersions ['2.0'], or leave it out; CLI: drop --token-version 1.0) and configure the validator for External ID: externalId: { tenantId: '${tid}' } (CLI: --external-id --tenant ${tid}).`,
+        };
+      },
+    },
+    {
+      id: 'token_version',
+      when: (ctx) =>
+        flavourOf(ctx).kind === 'b2c' &&
+        ctx.summary.version === '1.0' &&
+        !ctx.expect.tokenVersions.includes('1.0'),
+      title: () => 'An Azure AD B2C token (ver 1.0), where only v2.0 tokens are accepted',
+      advice: (ctx) => {
+        const policy = tokenPolicy(ctx) ?? '<policy>';
+        return {
+          detail: `The token is from Azure AD B2C (iss ${ctx.summary.issuer ?? '(none)'}): every B2C token says ver 1.0, whatever endpoint issued it, and this validator accepts v2.0 only.`,
+          fix: `Accept v1.0 tokens (tokenVersions ['1.0'], or leave it out; CLI: drop --token-version 2.0) and configure the validator for B2C: b2c: { domain, tenantId, policies: ['${policy}'] } (CLI: --b2c-domain <host> --tenant <tenant> --b2c-policy ${policy}).`,
         };
       },
     },

@@ -10,7 +10,7 @@
  * domain; External ID issues as `https://{tenant}.ciamlogin.com/{tenant}/v2.0` whatever host served
  * the metadata; a workforce tenant issues on its cloud's hosts (the core's `ENTRA_CLOUDS`).
  */
-import { ENTRA_CLOUDS, type EntraCloud } from '@org/entra-core';
+import { ENTRA_CLOUDS, type EntraAuthCheck, type EntraCloud } from '@org/entra-core';
 import type { Advice, Expectations } from './advice.js';
 import type { FindingId } from './explanations.js';
 import { claim, stringClaim, type TokenSummary } from './token.js';
@@ -120,6 +120,10 @@ function configured(expect: Expectations): string {
 const validatorIs = (expect: Expectations): string =>
   expect.flavour === undefined ? '' : ` This validator is set up for ${configured(expect)}.`;
 
+/** Without a configuration, the fix is conditional: the token may be just what the API expects. */
+const ifNot = (expect: Expectations): string =>
+  expect.flavour === undefined ? 'Nothing to fix if the API is set up for it; otherwise: ' : '';
+
 const COMBINE =
   'If the API serves employees and customers alike, give each authority its own validator and combine them: combineValidators([workforce, customers]).';
 
@@ -147,6 +151,8 @@ export function flavourWords(
   summary: TokenSummary,
   payload: Readonly<Record<string, unknown>>,
   expect: Expectations,
+  /** The check that refused the token, when one did. */
+  refusedAt?: EntraAuthCheck,
 ): FlavourWords {
   const iss = summary.issuer ?? '(none)';
   const known = expect.flavour !== undefined;
@@ -160,8 +166,8 @@ export function flavourWords(
           ? 'This is an Azure AD B2C token, and the API is not configured for B2C'
           : 'An Azure AD B2C token',
         advice: {
-          detail: `This is an Azure AD B2C token (iss ${iss}${policy === undefined ? '' : `, from the policy ${policy} in ${named}`}): B2C issues tokens per user flow or custom policy, on its own host and with its own keys.${validatorIs(expect)}`,
-          fix: `Configure the validator for B2C instead of tenantId: b2c: { domain: '${host}', tenantId: '<name>.onmicrosoft.com or the tenant GUID', policies: ['${policy ?? 'B2C_1_<policy>'}'] } (CLI: --b2c-domain ${host} --tenant <tenant> --b2c-policy ${policy ?? '<policy>'}). ${COMBINE}`,
+          detail: `This is an Azure AD B2C token (iss ${iss}${policy === undefined ? '' : `, from the policy ${policy} in ${named}`}): B2C issues tokens per user flow or custom policy, on its own host and with its own keys.${validatorIs(expect)}${refusedAt === 'foreign' && claim(payload, 'nonce') !== undefined ? ' A validator not set up for B2C takes the nonce B2C puts in access tokens for the mark of an ID token.' : ''}`,
+          fix: `${ifNot(expect)}Configure the validator for B2C instead of tenantId: b2c: { domain: '${host}', tenantId: '<name>.onmicrosoft.com or the tenant GUID', policies: ['${policy ?? 'B2C_1_<policy>'}'] } (CLI: --b2c-domain ${host} --tenant <tenant> --b2c-policy ${policy ?? '<policy>'}). ${COMBINE}`,
         },
       };
     }
@@ -173,7 +179,7 @@ export function flavourWords(
           : 'An Entra External ID (customer tenant) token',
         advice: {
           detail: `This is a Microsoft Entra External ID token (iss ${iss}, tenant ${tid}): external (customer) tenants issue their tokens as https://{tenant}.ciamlogin.com/{tenant}/v2.0, with their own metadata and keys.${validatorIs(expect)}`,
-          fix: `Configure the validator with externalId: { tenantId: '${tid}' } instead of tenantId, with domain when the metadata is served on a custom URL domain (CLI: --external-id --tenant ${tid} [--domain <host>]). ${COMBINE}`,
+          fix: `${ifNot(expect)}Configure the validator with externalId: { tenantId: '${tid}' } instead of tenantId, with domain when the metadata is served on a custom URL domain (CLI: --external-id --tenant ${tid} [--domain <host>]). ${COMBINE}`,
         },
       };
     }
@@ -189,7 +195,7 @@ export function flavourWords(
           : `A token of ${where}`,
         advice: {
           detail: `The token was issued in ${where} (iss ${iss}): each national cloud has its own sign-in hosts, keys and issuers.${validatorIs(expect)}`,
-          fix: `Set ${setting} (CLI: ${flag}): discovery, keys and issuers then come from ${hosts}.${clouds.includes('public') ? ' The public cloud is the default: drop the cloud setting.' : ''}`,
+          fix: `${ifNot(expect)}Set ${setting} (CLI: ${flag}): discovery, keys and issuers then come from ${hosts}.${clouds.includes('public') ? ' The public cloud is the default: drop the cloud setting.' : ''}`,
         },
       };
     }

@@ -146,9 +146,7 @@ describe.concurrent('Azure AD B2C', () => {
     });
     const named = await runJson(['verify', real, ...args, '--client-id', workforce.clientId]);
     expect(named.json.error).toMatchObject({ check: 'policy', reason: 'workforce_token' });
-    expect(named.json.error.detail).toContain(
-      'workforce tenant of the public cloud',
-    );
+    expect(named.json.error.detail).toContain('workforce tenant of the public cloud');
   });
 
   it('explain: without a configuration, a note on what the token is (no ID token mistaken for it)', async () => {

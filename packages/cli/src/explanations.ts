@@ -334,14 +334,14 @@ export const EXPLANATIONS: { readonly [C in EntraAuthCheck]: readonly Explanatio
       title: () => 'This is a Microsoft Graph token, not a token for your API',
       advice: (ctx) => graphAdvice(ctx.summary, ctx.expect),
     },
-    // A B2C access token may carry the sign-in's nonce, the mark of an ID token for a workforce validator.
-    ...otherFlavours(),
     {
       id: 'id_token',
       when: (ctx) => ctx.summary.kind === 'id_token',
       title: () => 'This is an ID token, not an access token',
       advice: (ctx) => idTokenAdvice(ctx.summary),
     },
+    // A B2C access token may carry the sign-in's nonce, the mark of an ID token for a workforce validator.
+    ...otherFlavours(),
     {
       id: 'microsoft_resource_token',
       when: (ctx) => ctx.summary.kind === 'microsoft_resource_token',

@@ -137,7 +137,8 @@ const PUBLIC_ISSUERS = [
  * refusal already said so; a note on what the token is when the configuration was not given.
  */
 function flavour(ctx: NoteContext): Finding | undefined {
-  if (!isAccessToken(ctx)) return undefined;
+  // Graph and other Microsoft services' tokens have their own problem; ID tokens of a flavour are its own.
+  if (ctx.summary.kind === 'graph_token' || ctx.summary.kind === 'microsoft_resource_token') return undefined;
   const token = tokenFlavour(ctx.decoded.payload);
   const mismatch = flavourMismatch(token, ctx.expect);
   const id = mismatch ?? (ctx.expect.flavour === undefined ? flavourOfNote(token) : undefined);

@@ -217,6 +217,50 @@ describe.concurrent('Azure AD B2C', () => {
   });
 });
 
+describe.concurrent('Azure AD B2C: the marks of older policies and of b2clogin.com', () => {
+  it('an acr naming a B2C policy (older policies) is read as the core reads it; a workforce acr is not', async () => {
+    const token = b2c.createToken({ tfp: undefined, acr: SIGN_UP.toLowerCase() });
+    const accepted = await runJson(['explain', token, '--client-id', b2c.clientId, '--b2c-policy', SIGN_UP]);
+    expect(accepted.code).toBe(0);
+    expect(accepted.json.findings).toEqual([]);
+    const wrong = await runJson([
+      'explain',
+      token,
+      '--client-id',
+      b2c.clientId,
+      '--tenant',
+      workforce.tenantId,
+    ]);
+    expect(ids(wrong.json.findings)).toEqual(['problem b2c_token']);
+    expect(wrong.json.findings[0].detail).toContain(`from the policy ${SIGN_UP.toLowerCase()} in acr`);
+
+    // Workforce v1.0 tokens say acr "1": no B2C about them.
+    const v1 = await runJson([
+      'explain',
+      workforce.createToken({}, { version: '1.0' }),
+      '--client-id',
+      workforce.clientId,
+    ]);
+    expect(ids(v1.json.findings)).toEqual(['note v1_token']);
+  });
+
+  it('an issuer on b2clogin.com names the host to configure', async () => {
+    const iss = `https://contoso.b2clogin.com/${b2c.tenantId}/v2.0/`;
+    const { json } = await runJson([
+      'explain',
+      b2c.createToken({ iss }),
+      '--client-id',
+      b2c.clientId,
+      '--tenant',
+      workforce.tenantId,
+    ]);
+    expect(ids(json.findings)).toEqual(['problem b2c_token']);
+    expect(json.findings[0].fix).toContain(
+      `--b2c-domain contoso.b2clogin.com --tenant <tenant> --b2c-policy ${SIGN_UP}`,
+    );
+  });
+});
+
 describe.concurrent('Entra External ID', () => {
   it('verify: an External ID token sent to a workforce validator names the externalId options', async () => {
     const token = externalId.createToken();

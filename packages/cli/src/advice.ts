@@ -6,7 +6,7 @@
  * functions only describe, from the token the user pasted and the configuration they gave; every
  * limit comes from the validator's configuration, every identifier from the core.
  */
-import { CONSUMERS_TENANT_ID, isGuid } from '@org/entra-core';
+import { CONSUMERS_TENANT_ID, type EntraCloud, isGuid } from '@org/entra-core';
 import { formatDuration } from './format.js';
 import { microsoftResourceName, showAudience, type TokenSummary } from './token.js';
 
@@ -60,6 +60,15 @@ export interface Expectations {
   readonly discoveryUrl?: string | undefined;
   /** The authority base URL (`verify` only; `undefined` with a custom discovery URL). */
   readonly authority?: string | undefined;
+  /**
+   * Which kind of Entra tenant the API trusts; `undefined` when not known (`explain` given none of
+   * `--tenant`, `--cloud`, `--b2c-domain` / `--b2c-policy`, `--external-id`).
+   */
+  readonly flavour?: 'workforce' | 'b2c' | 'externalId' | undefined;
+  /** A workforce tenant's national cloud, when known. */
+  readonly cloud?: EntraCloud | undefined;
+  /** Azure AD B2C: the accepted policies, when known. */
+  readonly policies?: readonly string[] | undefined;
 }
 
 /** The API's client id, from `--client-id` or from an audience (`<guid>` or `api://<guid>`). */

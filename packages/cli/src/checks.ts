@@ -101,9 +101,14 @@ export interface CheckOutcome {
 
 /**
  * The checks to show for a verdict, each passed, failed or not reached: `failed` is the check that
- * refused the token (`undefined` when it was accepted), `events` what the validator reported.
+ * refused the token (`undefined` when it was accepted), `events` what the validator reported,
+ * `performed` the optional checks this configuration performs (`policy` for B2C).
  */
-export function layOut(failed: EntraAuthCheck | undefined, events: readonly EntraEvent[]): CheckOutcome[] {
+export function layOut(
+  failed: EntraAuthCheck | undefined,
+  events: readonly EntraEvent[],
+  performed: readonly EntraAuthCheck[] = [],
+): CheckOutcome[] {
   const lookedUp = pastKeyLookup(events);
   const at = failed === undefined ? CHECKS.length : positionOf(failed, lookedUp);
   // A refusal without a key lookup (an issuer a combined validator routes nowhere, say) passed
@@ -111,7 +116,7 @@ export function layOut(failed: EntraAuthCheck | undefined, events: readonly Entr
   const reached = lookedUp || failed === undefined ? at : Math.min(at, positionOf('keys'));
   return CHECKS.flatMap((info, i): CheckOutcome[] => {
     if (i === at) return [{ info, status: 'failed' }];
-    if (info.optional === true) return [];
+    if (info.optional === true && !performed.includes(info.check)) return [];
     return [{ info, status: i < reached ? 'passed' : 'not_checked' }];
   });
 }

@@ -25,7 +25,11 @@ const MAIN_HELP = `entra-token: decode, verify and explain Microsoft Entra ID ac
 Usage
   entra-token decode  <token> [--json]
   entra-token verify  <token> --tenant <id> (--audience <aud> | --client-id <guid>) [options] [--json]
-  entra-token explain <token> [--audience <aud>] [--client-id <guid>] [--tenant <id>] [--json]
+  entra-token explain <token> [--audience <aud>] [--client-id <guid>] [--tenant <id>] [options] [--json]
+
+Azure AD B2C: --b2c-domain <host> --b2c-policy <B2C_1_...> (--tenant is the B2C tenant).
+Entra External ID: --external-id [--domain <host>] (--tenant is the external tenant's GUID).
+National clouds: --cloud usgov | china.
 
 Commands
   decode    Show the header and claims, times in words, and a one-line summary. Verifies nothing.
@@ -70,6 +74,8 @@ Exit codes
 
 Usage
   entra-token verify <token> --tenant <id> (--audience <aud> | --client-id <guid>) [options]
+  entra-token verify <token> --b2c-domain <host> --b2c-policy <policy> --tenant <b2c tenant> --client-id <guid>
+  entra-token verify <token> --external-id --tenant <external tenant guid> --client-id <guid>
 
 Fetches the issuer's discovery document and keys, checks the signature and Entra's claim rules,
 and prints the validator's checks in order: passed, failed (with the reason and the fix), or not
@@ -82,7 +88,13 @@ Options
   --authority <url>          Authority base URL (default https://login.microsoftonline.com;
                              http: only for loopback, e.g. http://127.0.0.1:8080)
   --cloud <name>             public (default), usgov or china
-  --discovery-url <url>      A full v2.0 discovery URL (B2C, External ID, app-specific keys)
+  --discovery-url <url>      A full v2.0 discovery URL (a proxy, app-specific keys with ?appid=)
+  --b2c-domain <host>        Azure AD B2C: the host users sign in on (contoso.b2clogin.com or a
+                             custom domain); --tenant is then the B2C tenant (GUID or name.onmicrosoft.com)
+  --b2c-policy <policy>      Azure AD B2C: a user flow or custom policy whose tokens are accepted
+                             (B2C_1_signupsignin, B2C_1A_...); repeat for several
+  --external-id              Entra External ID (customer tenant); --tenant is then its GUID
+  --domain <host>            External ID: where the metadata is served (default <tenant>.ciamlogin.com)
   --allow-any-tenant         Multi-tenant (common / organizations): accept every tenant
   --allowed-tenant <guid>    Multi-tenant: a tenant to accept; repeat for several
   --token-version <ver>      1.0 or 2.0: the only version accepted; repeat for both (default both)
@@ -97,19 +109,27 @@ Exit codes
 
 Usage
   entra-token explain <token> [--audience <aud>] [--client-id <guid>] [--tenant <id>] [--token-version <ver>]
+                             [--cloud <name> | --b2c-policy <policy> | --external-id]
 
 Runs the validator of @org/entra-core on the token without the network: nothing is fetched, the
 signature and the issuer are taken on trust (entra-token verify checks them). Reports every problem,
 each with its fix: a Microsoft Graph token, an ID token, a token for another Microsoft service, a v1
 token where v2 is expected (or the reverse), an audience mismatch, another tenant, an expired or not
-yet valid token, no scp and no roles, a header Entra never writes; then notes (a guest user,
-multi-tenant settings, another cloud). The audience and tenant checks need the options below.
+yet valid token, no scp and no roles, a header Entra never writes, an Azure AD B2C, External ID or
+national-cloud token where the API is configured otherwise; then notes (a guest user, multi-tenant
+settings, what flavour of Entra the token is from). The audience and tenant checks need the options
+below; --tenant alone means a workforce tenant of the public cloud, as in verify.
 
 Options
   -a, --audience <aud>       An accepted aud value; repeat for several
   --client-id <guid>         The API's application (client) id: accepts <guid> and api://<guid>
   -t, --tenant <id>          The API's tenant: GUID, domain, or common / organizations / consumers
   --token-version <ver>      The token version the API expects: 1.0 or 2.0
+  --cloud <name>             The API's national cloud: public, usgov or china
+  --b2c-policy <policy>      Azure AD B2C: an accepted user flow or custom policy; repeat for several
+  --b2c-domain <host>        Azure AD B2C: the sign-in host (taken on trust offline)
+  --external-id              Entra External ID: the API trusts an external (customer) tenant
+  --domain <host>            External ID: where its metadata is served (taken on trust offline)
   --json                     Print the result as JSON
   -h, --help                 This help
 
@@ -123,6 +143,15 @@ const COMMON = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
+/** Where tokens come from, beside `--tenant`: the flavours of Entra and the national clouds. */
+const FLAVOUR = {
+  cloud: { type: 'string' },
+  'b2c-domain': { type: 'string' },
+  'b2c-policy': { type: 'string', multiple: true },
+  'external-id': { type: 'boolean' },
+  domain: { type: 'string' },
+} as const;
+
 const OPTIONS = {
   decode: { ...COMMON },
   verify: {
@@ -131,7 +160,7 @@ const OPTIONS = {
     audience: { type: 'string', short: 'a', multiple: true },
     'client-id': { type: 'string' },
     authority: { type: 'string' },
-    cloud: { type: 'string' },
+    ...FLAVOUR,
     'discovery-url': { type: 'string' },
     'allow-any-tenant': { type: 'boolean' },
     'allowed-tenant': { type: 'string', multiple: true },
@@ -144,6 +173,7 @@ const OPTIONS = {
     audience: { type: 'string', short: 'a', multiple: true },
     'client-id': { type: 'string' },
     'token-version': { type: 'string' },
+    ...FLAVOUR,
   },
 } as const;
 
@@ -230,6 +260,57 @@ function timeout(value: string | undefined): number | undefined {
   return n;
 }
 
+type Values = Record<string, string | string[] | boolean | undefined>;
+
+/** What `--cloud`, `--b2c-*`, `--external-id` and `--domain` say, checked together. */
+interface Flavour {
+  readonly cloud: EntraCloud | undefined;
+  readonly b2c: { readonly domain: string | undefined; readonly policies: string[] | undefined } | undefined;
+  readonly externalId: { readonly domain: string | undefined } | undefined;
+}
+
+/** Options for a workforce tenant only: B2C and External ID validators speak to their own host. */
+const WORKFORCE_ONLY = ['cloud', 'authority', 'discovery-url', 'allow-any-tenant', 'allowed-tenant'];
+
+function flavourOf(v: Values): Flavour {
+  const cloud = v.cloud as string | undefined;
+  if (cloud !== undefined && cloud !== 'public' && cloud !== 'usgov' && cloud !== 'china') {
+    throw new UsageError('--cloud must be public, usgov or china');
+  }
+  const b2cDomain = v['b2c-domain'] as string | undefined;
+  const policies = v['b2c-policy'] as string[] | undefined;
+  const b2c = b2cDomain !== undefined || policies !== undefined;
+  const externalId = v['external-id'] === true;
+  const domain = v.domain as string | undefined;
+  if (b2c && externalId) {
+    throw new UsageError(
+      '--b2c-domain / --b2c-policy (Azure AD B2C) and --external-id (Entra External ID) exclude each other: a validator trusts one authority',
+    );
+  }
+  if (domain !== undefined && !externalId) {
+    throw new UsageError(
+      b2c
+        ? '--domain is the External ID host: for Azure AD B2C give the sign-in host as --b2c-domain'
+        : '--domain goes with --external-id (the External ID host); for Azure AD B2C use --b2c-domain',
+    );
+  }
+  if (b2c || externalId) {
+    const flavour = b2c ? 'Azure AD B2C (--b2c-domain, --b2c-policy)' : 'Entra External ID (--external-id)';
+    for (const name of WORKFORCE_ONLY) {
+      if (v[name] !== undefined) {
+        throw new UsageError(
+          `--${name} is for a workforce tenant and does not apply to ${flavour}, which speaks to its own host`,
+        );
+      }
+    }
+  }
+  return {
+    cloud: cloud as EntraCloud | undefined,
+    b2c: b2c ? { domain: b2cDomain, policies } : undefined,
+    externalId: externalId ? { domain } : undefined,
+  };
+}
+
 function output(io: Io, result: object, render: (style: Style) => string, code: number): void {
   exit(code, io.json ? `${JSON.stringify(result, null, 2)}\n` : render(createStyle(useColor())));
 }
@@ -241,7 +322,7 @@ async function run(command: Command, argv: readonly string[], io: Io): Promise<v
     allowPositionals: true,
     strict: true,
   });
-  const v = values as Record<string, string | string[] | boolean | undefined>;
+  const v = values as Values;
   io.json = v.json === true;
   if (v.help === true) {
     exit(0, HELP[command]);
@@ -255,6 +336,7 @@ async function run(command: Command, argv: readonly string[], io: Io): Promise<v
       return;
     }
     case 'explain': {
+      const flavour = flavourOf(v);
       const result = await explainToken(token, {
         audience: v.audience as string[] | undefined,
         clientId: v['client-id'] as string | undefined,
@@ -262,6 +344,9 @@ async function run(command: Command, argv: readonly string[], io: Io): Promise<v
         tokenVersion: tokenVersions(
           v['token-version'] === undefined ? undefined : [v['token-version'] as string],
         )?.[0],
+        cloud: flavour.cloud,
+        b2c: flavour.b2c,
+        externalId: flavour.externalId,
       });
       output(io, result, (style) => renderExplain(result, style), result.ok ? 0 : 1);
       return;
@@ -270,22 +355,41 @@ async function run(command: Command, argv: readonly string[], io: Io): Promise<v
       const tenant = v.tenant as string | undefined;
       const audience = v.audience as string[] | undefined;
       const clientId = v['client-id'] as string | undefined;
-      if (tenant === undefined)
-        throw new UsageError('verify needs --tenant <tenant id, domain, common or organizations>');
+      const { cloud, b2c, externalId } = flavourOf(v);
+      if (b2c !== undefined && b2c.domain === undefined) {
+        throw new UsageError(
+          'verify --b2c-policy needs --b2c-domain <the host users sign in on, e.g. contoso.b2clogin.com>',
+        );
+      }
+      if (b2c !== undefined && b2c.policies === undefined) {
+        throw new UsageError(
+          'verify --b2c-domain needs --b2c-policy <an accepted user flow or custom policy, e.g. B2C_1_signupsignin>; repeat for several',
+        );
+      }
+      if (tenant === undefined) {
+        throw new UsageError(
+          b2c !== undefined
+            ? 'verify --b2c-domain needs --tenant <the B2C tenant: its GUID or contoso.onmicrosoft.com>'
+            : externalId !== undefined
+              ? "verify --external-id needs --tenant <the external tenant's GUID>"
+              : 'verify needs --tenant <tenant id, domain, common or organizations>',
+        );
+      }
       if (audience === undefined && clientId === undefined) {
         throw new UsageError("verify needs --audience <aud> or --client-id <the API's application id>");
-      }
-      const cloud = v.cloud as string | undefined;
-      if (cloud !== undefined && cloud !== 'public' && cloud !== 'usgov' && cloud !== 'china') {
-        throw new UsageError('--cloud must be public, usgov or china');
       }
       const result = await verifyToken(token, {
         tenantId: tenant,
         audience,
         clientId,
+        b2c:
+          b2c === undefined
+            ? undefined
+            : { domain: b2c.domain as string, policies: b2c.policies as string[] },
+        externalId,
         authority: v.authority as string | undefined,
         discoveryUrl: v['discovery-url'] as string | undefined,
-        cloud: cloud as EntraCloud | undefined,
+        cloud,
         allowAnyTenant: v['allow-any-tenant'] === true ? true : undefined,
         allowedTenants: v['allowed-tenant'] as string[] | undefined,
         tokenVersions: tokenVersions(v['token-version'] as string[] | undefined),

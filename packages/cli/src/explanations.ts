@@ -35,6 +35,14 @@ import {
   versionAdvice,
 } from './advice.js';
 import { pastKeyLookup } from './checks.js';
+import {
+  type FlavourFindingId,
+  flavourMismatch,
+  flavourOfNote,
+  flavourWords,
+  type TokenFlavour,
+  tokenFlavour,
+} from './flavours.js';
 import { formatDuration } from './format.js';
 import { claim, type TokenSummary } from './token.js';
 
@@ -54,6 +62,10 @@ export type FindingId =
   | 'microsoft_resource_token'
   | 'foreign_token'
   | 'not_entra_signed'
+  | 'b2c_token'
+  | 'external_id_token'
+  | 'other_cloud'
+  | 'workforce_token'
   | 'unknown_key'
   | 'policy'
   | 'issuer_unreachable'
@@ -109,11 +121,11 @@ export interface RefusalContext {
  *
  * @example
  * ```ts
- * const b2cToWorkforce: Explanation = {
- *   id: 'other_issuer',
- *   when: (ctx) => ctx.summary.issuer?.includes('.b2clogin.com/') === true,
- *   title: () => 'An Azure AD B2C token sent to a workforce validator',
- *   advice: () => ({ detail: '…', fix: 'Configure the validator with b2c: { domain, tenantId, policies }.' }),
+ * const azureCliToken: Explanation = {
+ *   id: 'audience',
+ *   when: (ctx) => ctx.summary.clientId === '04b07795-8ddb-461a-bbee-02f9e1bf7b46', // the Azure CLI
+ *   title: () => 'A token the Azure CLI requested for another resource',
+ *   advice: () => ({ detail: '…', fix: 'az account get-access-token --scope api://<api-client-id>/.default' }),
  * };
  * ```
  */
@@ -212,6 +224,44 @@ function versionByAudience(ctx: RefusalContext): '1.0' | '2.0' | undefined {
   return undefined;
 }
 
+/** What the token shows of the flavour of Entra it comes from. */
+const flavourOf = (ctx: RefusalContext): TokenFlavour => tokenFlavour(ctx.decoded.payload);
+
+/**
+ * A token of another flavour of Entra than the API's (a B2C or External ID token sent to a workforce
+ * validator, a token of another national cloud, a workforce token sent to a B2C or External ID one):
+ * refused at whichever check meets it first (the key lookup, the issuer, the policy, the version).
+ */
+function otherFlavour(id: FlavourFindingId, also?: (ctx: RefusalContext) => boolean): Explanation {
+  const words = (ctx: RefusalContext) =>
+    flavourWords(id, flavourOf(ctx), ctx.summary, ctx.decoded.payload, ctx.expect, ctx.check);
+  // `explain` without a configuration runs a workforce tenant's rules: what they refuse of a token
+  // of another flavour is that flavour's doing.
+  const ofAnother = (ctx: RefusalContext): boolean =>
+    flavourMismatch(flavourOf(ctx), ctx.expect) === id ||
+    (ctx.expect.flavour === undefined && flavourOfNote(flavourOf(ctx)) === id);
+  return {
+    id,
+    when: (ctx) => ofAnother(ctx) && (also?.(ctx) ?? true),
+    title: (ctx) => words(ctx).title,
+    advice: (ctx) => words(ctx).advice,
+  };
+}
+
+const FLAVOUR_IDS = ['b2c_token', 'external_id_token', 'other_cloud', 'workforce_token'] as const;
+const otherFlavours = (also?: (ctx: RefusalContext) => boolean): Explanation[] =>
+  FLAVOUR_IDS.map((id) => otherFlavour(id, also));
+
+/** The B2C policy the token names (`tfp`, or a policy id in `acr`). */
+function tokenPolicy(ctx: RefusalContext): string | undefined {
+  const flavour = flavourOf(ctx);
+  return flavour.kind === 'b2c' ? flavour.policy : undefined;
+}
+
+/** The claim a B2C token names its policy in. */
+const policyClaim = (ctx: RefusalContext): string =>
+  claim(ctx.decoded.payload, 'tfp') !== undefined ? 'tfp' : 'acr';
+
 const NOT_FROM_ENTRA =
   'This token was not issued by Entra ID (a hand-made or test token, or another identity provider). Get a token from Entra ID for your API.';
 
@@ -236,8 +286,9 @@ const headerNotFromEntra = (detail: (ctx: RefusalContext) => string): Explanatio
 
 /**
  * For every check of the validator, the ways it can fail, most precise first. Teaching the CLI a new
- * diagnosis (say, an Azure AD B2C token sent to a workforce validator, under `iss`) is adding an entry
- * to its check's list.
+ * diagnosis (say, a token the Azure CLI requested for another resource, under `aud`) is adding an
+ * entry to its check's list. A token of another flavour of Entra (B2C, External ID, another cloud)
+ * is explained at every check that can meet it first.
  *
  * @example
  * ```ts
@@ -289,6 +340,8 @@ export const EXPLANATIONS: { readonly [C in EntraAuthCheck]: readonly Explanatio
       title: () => 'This is an ID token, not an access token',
       advice: (ctx) => idTokenAdvice(ctx.summary),
     },
+    // A B2C access token may carry the sign-in's nonce, the mark of an ID token for a workforce validator.
+    ...otherFlavours(),
     {
       id: 'microsoft_resource_token',
       when: (ctx) => ctx.summary.kind === 'microsoft_resource_token',
@@ -323,13 +376,15 @@ export const EXPLANATIONS: { readonly [C in EntraAuthCheck]: readonly Explanatio
     ),
   ],
   kid: [
+    // Each flavour and cloud signs with its own keys: another's token names a key this issuer lacks.
+    ...otherFlavours((ctx) => ctx.code === 'unknown_signing_key'),
     {
       id: 'unknown_key',
       when: (ctx) => ctx.code === 'unknown_signing_key',
       title: () => 'The token is signed with a key the issuer does not publish',
       advice: (ctx) => ({
         detail: `No key with kid ${shown(headerValue(ctx, 'kid'))} in ${jwksUriOf(ctx.events) ?? "the issuer's key set"} (the token's iss: ${ctx.summary.issuer ?? '(none)'}).`,
-        fix: `Usual causes: the token comes from another tenant, cloud or authority than the validator's (${ctx.expect.discoveryUrl ?? 'its discovery URL'}); the API uses app-specific signing keys (claims mapping or SAML SSO): pass --discovery-url with ?appid=<api-client-id>; or the token was signed by a key Entra never published (a test token).`,
+        fix: `Usual causes: the token comes from another tenant, cloud or authority than the validator's (${ctx.expect.discoveryUrl ?? 'its discovery URL'}: check --tenant, --cloud, --authority, or --b2c-domain / --external-id); the API uses app-specific signing keys (claims mapping or SAML SSO): pass --discovery-url with ?appid=<api-client-id>; or the token was signed by a key Entra never published (a test token).`,
       }),
     },
     headerNotFromEntra((ctx) => {
@@ -342,23 +397,40 @@ export const EXPLANATIONS: { readonly [C in EntraAuthCheck]: readonly Explanatio
     }),
   ],
   policy: [
+    // A B2C validator reads the policy first: a workforce or External ID token names none.
+    ...otherFlavours(),
+    {
+      id: 'policy',
+      when: (ctx) => tokenPolicy(ctx) === undefined,
+      title: () => 'The token names no Azure AD B2C policy (no tfp or acr)',
+      advice: (ctx) => ({
+        detail: `A B2C validator reads the policy (user flow or custom policy) that issued a token from its tfp claim (acr in older policies); this token has neither (iss ${ctx.summary.issuer ?? '(none)'}).`,
+        fix: `Send an access token issued by one of the API's user flows (${ctx.expect.policies?.join(', ') ?? 'b2c.policies'}), requested for a scope the API exposes.`,
+      }),
+    },
     {
       id: 'policy',
       title: () => 'The token comes from a B2C policy (user flow) this API does not accept',
-      advice: (ctx) => ({
-        detail: `The token's policy (tfp or acr) is ${shown(claim(ctx.decoded.payload, 'tfp') ?? claim(ctx.decoded.payload, 'acr'))}.`,
-        fix: "Sign in through one of the API's user flows, or add this one to the accepted policies.",
-      }),
+      advice: (ctx) => {
+        const policy = tokenPolicy(ctx) ?? '(none)';
+        const accepted = ctx.expect.policies?.join(', ') ?? 'the configured b2c.policies';
+        return {
+          detail: `The token was issued by the policy ${policy} (its ${policyClaim(ctx)}); this API accepts ${accepted} (compared without case).`,
+          fix: `Have the client sign in through one of the accepted user flows (${accepted}). If ${policy} is one of yours, add it to b2c.policies (CLI: --b2c-policy ${policy}).`,
+        };
+      },
     },
   ],
   keys: [
+    // The validator looked for the tenant where this flavour or cloud does not serve it.
+    ...otherFlavours(),
     {
       id: 'issuer_refused',
       when: (ctx) => fetchFailureOf(ctx.events)?.reason === 'invalid_document',
       title: () => "The issuer's discovery document was refused",
       advice: (ctx) => ({
         detail: `${ctx.cause ?? `The discovery document ${fetchFailureOf(ctx.events)?.url} was refused`}.`,
-        fix: 'The issuer answered, but for another tenant or authority: check --tenant, --authority (or --cloud) and --discovery-url.',
+        fix: 'The issuer answered, but for another tenant or authority: check --tenant, --authority (or --cloud), --discovery-url, --b2c-domain and --domain.',
       }),
     },
     {
@@ -388,6 +460,37 @@ export const EXPLANATIONS: { readonly [C in EntraAuthCheck]: readonly Explanatio
     },
   ],
   ver: [
+    {
+      id: 'token_version',
+      when: (ctx) =>
+        flavourOf(ctx).kind === 'externalId' &&
+        ctx.summary.version === '2.0' &&
+        !ctx.expect.tokenVersions.includes('2.0'),
+      title: () => 'An Entra External ID token (v2.0), where only v1.0 tokens are accepted',
+      advice: (ctx) => {
+        const tid = ctx.summary.tenantId ?? '<external tenant GUID>';
+        return {
+          detail: `The token is from an Entra External ID tenant (iss ${ctx.summary.issuer ?? '(none)'}): external tenants issue v2.0 tokens only, and this validator accepts ${ctx.expect.tokenVersions.map((v) => `v${v}`).join(' and ')} only, so it refuses every one of them.`,
+          fix: `Accept v2.0 tokens (tokenVersions ['2.0'], or leave it out; CLI: drop --token-version 1.0) and configure the validator for External ID: externalId: { tenantId: '${tid}' } (CLI: --external-id --tenant ${tid}).`,
+        };
+      },
+    },
+    {
+      id: 'token_version',
+      when: (ctx) =>
+        flavourOf(ctx).kind === 'b2c' &&
+        ctx.summary.version === '1.0' &&
+        !ctx.expect.tokenVersions.includes('1.0'),
+      title: () => 'An Azure AD B2C token (ver 1.0), where only v2.0 tokens are accepted',
+      advice: (ctx) => {
+        const policy = tokenPolicy(ctx) ?? '<policy>';
+        return {
+          detail: `The token is from Azure AD B2C (iss ${ctx.summary.issuer ?? '(none)'}): every B2C token says ver 1.0, whatever endpoint issued it, and this validator accepts v2.0 only.`,
+          fix: `Accept v1.0 tokens (tokenVersions ['1.0'], or leave it out; CLI: drop --token-version 2.0) and configure the validator for B2C: b2c: { domain, tenantId, policies: ['${policy}'] } (CLI: --b2c-domain <host> --tenant <tenant> --b2c-policy ${policy}).`,
+        };
+      },
+    },
+    ...otherFlavours(),
     {
       id: 'token_version',
       when: (ctx) => ctx.summary.version === undefined,
@@ -468,6 +571,7 @@ export const EXPLANATIONS: { readonly [C in EntraAuthCheck]: readonly Explanatio
         fix: NOT_FROM_ENTRA,
       }),
     },
+    ...otherFlavours(),
     {
       id: 'tenant',
       when: otherTenant,
@@ -479,7 +583,7 @@ export const EXPLANATIONS: { readonly [C in EntraAuthCheck]: readonly Explanatio
       title: () => 'The token was issued by an issuer this API does not trust',
       advice: (ctx) => ({
         detail: `The token's iss is ${ctx.summary.issuer ?? '(none)'}; the validator trusts the issuer announced at ${ctx.expect.discoveryUrl ?? 'its discovery URL'}.`,
-        fix: 'Check --tenant, and --authority / --cloud / --discovery-url for national clouds, B2C and External ID. v1.0 tokens are issued by https://sts.windows.net/<tid>/, v2.0 tokens by https://login.microsoftonline.com/<tid>/v2.0.',
+        fix: 'Check --tenant, --cloud (national clouds), --b2c-domain / --b2c-policy (Azure AD B2C), --external-id (External ID), --authority and --discovery-url. v1.0 tokens are issued by https://sts.windows.net/<tid>/, v2.0 tokens by https://login.microsoftonline.com/<tid>/v2.0.',
       }),
     },
   ],

@@ -15,6 +15,7 @@ import {
 } from './advice.js';
 import type { ExplainOptions, Finding, Severity } from './commands/explain.js';
 import { explainRefusal, type FindingId } from './explanations.js';
+import { flavourMismatch, flavourOfNote, flavourWords, tokenFlavour } from './flavours.js';
 import { formatDuration } from './format.js';
 import type { OfflineVerdict } from './offline.js';
 import type { TokenSummary } from './token.js';
@@ -44,6 +45,9 @@ const isAccessToken = (ctx: NoteContext): boolean => ctx.summary.kind === 'acces
 function tenant(ctx: NoteContext): Finding | undefined {
   const configured = ctx.expect.tenantId;
   if (configured === undefined || ctx.summary.kind === 'graph_token') return undefined;
+  // B2C tokens need no tid; and a token of another flavour has its own finding, whose fix comes first.
+  if (ctx.expect.flavour === 'b2c') return undefined;
+  if (flavourMismatch(tokenFlavour(ctx.decoded.payload), ctx.expect) !== undefined) return undefined;
   const tid = ctx.summary.tenantId?.toLowerCase();
   const personal = tid === CONSUMERS_TENANT_ID;
   const wrong =
@@ -108,6 +112,8 @@ function multiTenant(ctx: NoteContext): Finding | undefined {
 function v1Token(ctx: NoteContext): Finding | undefined {
   if (!isAccessToken(ctx) || ctx.summary.version !== '1.0' || ctx.options.tokenVersion !== undefined)
     return undefined;
+  // Every B2C token says ver 1.0: no app manifest chooses it.
+  if (tokenFlavour(ctx.decoded.payload).kind === 'b2c') return undefined;
   if (ctx.verdict.refusals.some((r) => explainRefusal(r).id === 'token_version')) return undefined;
   const advice = versionAdvice(ctx.summary, '2.0');
   return {
@@ -125,16 +131,37 @@ const PUBLIC_ISSUERS = [
   /^https:\/\/sts\.windows\.net\/[^/]+\/$/,
 ];
 
+/**
+ * The flavour of Entra the token comes from: a problem when the API is configured for another one
+ * (offline the issuer is taken on trust, so this reads the token, as the tenant does), unless a
+ * refusal already said so; a note on what the token is when the configuration was not given.
+ */
+function flavour(ctx: NoteContext): Finding | undefined {
+  // Graph and other Microsoft services' tokens have their own problem; ID tokens of a flavour are its own.
+  if (ctx.summary.kind === 'graph_token' || ctx.summary.kind === 'microsoft_resource_token') return undefined;
+  const token = tokenFlavour(ctx.decoded.payload);
+  const mismatch = flavourMismatch(token, ctx.expect);
+  const id = mismatch ?? (ctx.expect.flavour === undefined ? flavourOfNote(token) : undefined);
+  if (id === undefined) return undefined;
+  if (ctx.verdict.refusals.some((r) => explainRefusal(r).id === id)) return undefined;
+  const { title, advice } = flavourWords(id, token, ctx.summary, ctx.decoded.payload, ctx.expect);
+  return mismatch === undefined
+    ? finding(id, 'note', title, advice)
+    : { ...finding(id, 'problem', title, advice), check: 'iss' };
+}
+
+/** An issuer of no known flavour (a test issuer, a proxy, a custom domain). */
 function otherIssuer(ctx: NoteContext): Finding | undefined {
   const iss = ctx.summary.issuer;
   if (!isAccessToken(ctx) || iss === undefined || PUBLIC_ISSUERS.some((re) => re.test(iss))) return undefined;
+  if (tokenFlavour(ctx.decoded.payload).kind !== 'unknown') return undefined; // the flavour's own words
   if (ctx.verdict.refusals.some((r) => r.check === 'iss')) return undefined; // already a problem
   return {
     id: 'other_issuer',
     severity: 'note',
-    title: 'The issuer is not the public cloud',
-    detail: `The token's iss is ${iss}: a national cloud, B2C, External ID, or a test issuer.`,
-    fix: 'Point the validator at that issuer: cloud (usgov, china), authority, or discoveryUrl for B2C and External ID (CLI: --cloud / --authority / --discovery-url).',
+    title: 'The issuer is not one of Microsoft Entra',
+    detail: `The token's iss is ${iss}: not a host of Entra ID in any cloud, nor of Azure AD B2C or External ID (a test issuer, a proxy, or a custom domain).`,
+    fix: 'Point the validator at that issuer: authority, or discoveryUrl for a custom domain (CLI: --authority / --discovery-url); for a B2C custom domain, b2c (CLI: --b2c-domain).',
   };
 }
 
@@ -146,5 +173,6 @@ export const NOTES: readonly ((ctx: NoteContext) => Finding | undefined)[] = [
   guest,
   multiTenant,
   v1Token,
+  flavour,
   otherIssuer,
 ];

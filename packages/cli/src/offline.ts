@@ -9,6 +9,12 @@
  * for a permission), the validator runs again without that setting, so one run of `explain` reports
  * every problem the token has, each a refusal of the core.
  *
+ * The validator is set up for the flavour of Entra the options name (`--b2c-policy`: Azure AD B2C,
+ * whose policy check then runs; `--external-id`), else for the one the token shows (a B2C token is
+ * read with B2C's rules, where a `nonce` does not make an ID token), so that what follows the
+ * flavour's own rules is judged as the API would once configured for it. The issuer is still the
+ * token's own: its host and tenant are taken on trust (a stand-in serves any metadata URL).
+ *
  * Nothing leaves the process: the validator's `fetch` is a function answering from memory.
  */
 import { Buffer } from 'node:buffer';
@@ -18,15 +24,19 @@ import {
   type DecodedToken,
   type EntraAuthCheck,
   type EntraAuthError,
+  type EntraCloud,
+  EntraConfigError,
   type EntraEvent,
   type EntraPrincipal,
   type EntraValidatorOptions,
   isEntraAuthError,
+  isGuid,
 } from '@org/entra-core';
 import type { Expectations } from './advice.js';
 import { pastKeyLookup, positionOf } from './checks.js';
 import type { RefusalContext } from './explanations.js';
-import { claim, type TokenSummary } from './token.js';
+import { tokenFlavour } from './flavours.js';
+import { claim, stringClaim, type TokenSummary } from './token.js';
 
 /** What the API expects, as `explain` was told (each optional). */
 export interface OfflineOptions {
@@ -34,10 +44,25 @@ export interface OfflineOptions {
   readonly clientId?: string | undefined;
   readonly tenantId?: string | undefined;
   readonly tokenVersion?: '1.0' | '2.0' | undefined;
+  readonly cloud?: EntraCloud | undefined;
+  readonly b2c?:
+    | { readonly domain?: string | undefined; readonly policies?: readonly string[] | undefined }
+    | undefined;
+  readonly externalId?: { readonly domain?: string | undefined } | undefined;
 }
 
 /** Where the stand-in issuer lives: a host that cannot exist (RFC 6761 `.invalid`). */
-const ORIGIN = 'https://token-issuer.invalid';
+const STAND_IN_HOST = 'token-issuer.invalid';
+const ORIGIN = `https://${STAND_IN_HOST}`;
+
+/** The stand-in's key set, on the host of whichever metadata document names it. */
+const KEYS_PATH = '/token-issuer-stand-in/keys';
+
+/** The B2C tenant named in the metadata URLs offline: a name, so that any tenant GUID in the issuer passes. */
+const STAND_IN_B2C_TENANT = 'token-issuer.onmicrosoft.com';
+
+/** A B2C policy to configure when none is known: a token naming none is refused before it matters. */
+const STAND_IN_POLICY = 'B2C_1_policy';
 
 /** The stand-in's v2.0 discovery document: the validator's `discoveryUrl`. */
 const STAND_IN_DISCOVERY_URL = `${ORIGIN}/v2.0/.well-known/openid-configuration`;
@@ -67,7 +92,10 @@ function throwawayKey(): Promise<webcrypto.CryptoKeyPair> {
 interface StandInIssuer {
   /** The token signed again with the throwaway key (its header and claims unchanged). */
   readonly resigned: string;
-  /** A `fetch` that serves the discovery documents (announcing `issuer`) and the key set. */
+  /**
+   * A `fetch` that serves any discovery document (announcing `issuer`), wherever the configuration
+   * looks for it, and the key set beside it.
+   */
   fetch(issuer: string): (url: string) => Promise<Response>;
 }
 
@@ -87,17 +115,16 @@ async function standInIssuer(token: string, kid: unknown): Promise<StandInIssuer
   return {
     resigned: `${signingInput}.${Buffer.from(signature).toString('base64url')}`,
     fetch(issuer) {
-      const discovery = JSON.stringify({ issuer, jwks_uri: `${ORIGIN}/discovery/keys` });
-      const documents = new Map([
-        [STAND_IN_DISCOVERY_URL, discovery],
-        [`${ORIGIN}/.well-known/openid-configuration`, discovery], // the v1.0 one, for v1 tokens
-        [`${ORIGIN}/discovery/keys`, keys],
-      ]);
+      const json = (body: string): Response =>
+        new Response(body, { status: 200, headers: { 'content-type': 'application/json' } });
       return async (url) => {
-        const body = documents.get(url);
-        return body === undefined
-          ? new Response('not found', { status: 404 })
-          : new Response(body, { status: 200, headers: { 'content-type': 'application/json' } });
+        const parsed = URL.canParse(url) ? new URL(url) : undefined;
+        // v2.0 and v1.0 documents alike (the v1.0 one for v1 tokens), and B2C's per policy.
+        if (parsed?.pathname.endsWith('/.well-known/openid-configuration') === true) {
+          return json(JSON.stringify({ issuer, jwks_uri: `${parsed.origin}${KEYS_PATH}` }));
+        }
+        if (parsed?.pathname === KEYS_PATH) return json(keys);
+        return new Response('not found', { status: 404 });
       };
     },
   };
@@ -158,6 +185,56 @@ function audiencesOf(options: OfflineOptions): string[] | undefined {
   return list.length === 0 ? undefined : list;
 }
 
+/** The validator's settings for the flavour the options name (`explicit`) or the token shows. */
+interface Flavoured {
+  readonly settings: Settings;
+  readonly explicit: boolean;
+}
+
+/** The token's issuer as a B2C domain: its origin (an https host, or a loopback origin in tests). */
+function issuerDomain(iss: string | undefined): string | undefined {
+  if (iss === undefined || !URL.canParse(iss)) return undefined;
+  const url = new URL(iss);
+  return url.protocol === 'https:' ? url.host : url.origin;
+}
+
+function flavoured(decoded: DecodedToken, options: OfflineOptions, common: Settings): Flavoured[] {
+  const flavour = tokenFlavour(decoded.payload);
+  const iss = stringClaim(decoded.payload, 'iss');
+  const b2c =
+    options.b2c !== undefined ||
+    (options.externalId === undefined && flavour.kind === 'b2c' && options.tokenVersion !== '2.0');
+  if (b2c) {
+    const given = options.b2c?.policies;
+    const policies =
+      given !== undefined && given.length > 0
+        ? [...given]
+        : [flavour.kind === 'b2c' && flavour.policy !== undefined ? flavour.policy : STAND_IN_POLICY];
+    const explicit = options.b2c !== undefined;
+    // The token's host first, so that its issuer can be announced; else the stand-in's own.
+    return [issuerDomain(iss), STAND_IN_HOST]
+      .filter((domain) => domain !== undefined)
+      .map((domain) => ({
+        settings: { ...common, b2c: { domain, tenantId: STAND_IN_B2C_TENANT, policies } } as Settings,
+        explicit,
+      }));
+  }
+  const externalId =
+    options.externalId !== undefined || (flavour.kind === 'externalId' && options.tokenVersion !== '1.0');
+  if (externalId) {
+    const tid = stringClaim(decoded.payload, 'tid');
+    const tenantId = tid !== undefined && isGuid(tid) ? tid : options.tenantId;
+    if (tenantId === undefined || !isGuid(tenantId)) return [];
+    return [
+      {
+        settings: { ...common, externalId: { tenantId, domain: STAND_IN_HOST } } as Settings,
+        explicit: options.externalId !== undefined,
+      },
+    ];
+  }
+  return [];
+}
+
 /**
  * Runs the validator on the token, offline, until it accepts it or refuses it for a reason of its
  * own. Throws `EntraConfigError` for options the validator refuses.
@@ -170,87 +247,148 @@ export async function verifyOffline(
   nowMs: number,
 ): Promise<OfflineVerdict> {
   const standIn = await standInIssuer(jwt, claim(decoded.header, 'kid'));
-  const iss = claim(decoded.payload, 'iss');
   const audience = audiencesOf(options);
   const audienceKnown = audience !== undefined || options.clientId !== undefined;
-  let settings: Settings = {
-    tenantId: options.tenantId ?? 'common',
-    allowAnyTenant: true,
-    discoveryUrl: STAND_IN_DISCOVERY_URL,
+  const common = {
     audience: audienceKnown ? audience : UNKNOWN_AUDIENCE,
     clientId: options.clientId,
     tokenVersions: options.tokenVersion === undefined ? undefined : [options.tokenVersion],
     clock: () => nowMs,
     tokenCache: false,
   } as Settings;
-  let token = jwt;
-  let issuer = typeof iss === 'string' ? iss : NO_ISSUER;
-  let expect: Expectations | undefined;
-  const refusals: RefusalContext[] = [];
-  const relaxed = new Set<EntraAuthCheck>();
-  for (;;) {
-    const events: EntraEvent[] = [];
-    const validator = createEntraValidator({
-      ...settings,
-      fetch: standIn.fetch(issuer),
-      onEvent: (e) => {
-        events.push(e);
-      },
-    });
-    const config = validator.config;
-    expect ??= {
-      audiences: audienceKnown ? config.audiences : [],
-      clientId: config.clientId,
-      tenantId: options.tenantId?.trim().toLowerCase() || undefined,
-      tokenVersions: config.tokenVersions,
-      clockToleranceSeconds: config.clockToleranceSeconds,
-      maxTokenLength: config.maxTokenLength,
-    };
-    let error: EntraAuthError;
+  const flavour =
+    options.b2c !== undefined
+      ? 'b2c'
+      : options.externalId !== undefined
+        ? 'externalId'
+        : options.cloud !== undefined || options.tenantId !== undefined
+          ? 'workforce'
+          : undefined;
+  const given = options.b2c?.policies;
+  const run = new OfflineRun(jwt, decoded, summary, standIn, nowMs, audienceKnown, {
+    tenantId: options.tenantId?.trim().toLowerCase() || undefined,
+    flavour,
+    cloud: flavour === 'workforce' ? (options.cloud ?? 'public') : undefined,
+    policies: given !== undefined && given.length > 0 ? given : undefined,
+  });
+  let configError: unknown;
+  for (const attempt of flavoured(decoded, options, common)) {
     try {
-      const principal = await validator.verify(token);
-      return { refusals, stoppedAt: Number.POSITIVE_INFINITY, principal, expect };
-    } catch (e) {
-      if (!isEntraAuthError(e)) throw e;
-      error = e;
-    } finally {
-      validator.close();
+      const verdict = await run.run(attempt.settings, true);
+      if (verdict !== undefined) return verdict;
+      break; // the token's issuer is not of that flavour's form: judged by the default rules
+    } catch (error) {
+      if (!(error instanceof EntraConfigError)) throw error;
+      // The options' own mistake, once the stand-in's host was tried too.
+      if (attempt.explicit) configError = error;
     }
-    // Taken on trust offline: the signature (the token is signed again), and an issuer that can be
-    // announced (if the token's cannot, none is, and the validator refuses `iss`).
-    if (error.check === 'signature' && token === jwt) {
-      token = standIn.resigned;
-      continue;
-    }
-    if (error.check === 'keys' && issuer !== NO_ISSUER) {
-      issuer = NO_ISSUER;
-      continue;
-    }
-    if (!(error.code === 'invalid_audience' && !audienceKnown)) {
-      refusals.push({
-        code: error.code,
-        check: error.check,
-        message: error.message,
-        cause: undefined,
-        token,
-        decoded,
-        summary,
-        expect,
-        events,
-        nowMs,
-        offline: true,
+  }
+  if (configError !== undefined) throw configError;
+  const settings = {
+    ...common,
+    tenantId: options.tenantId ?? 'common',
+    allowAnyTenant: true,
+    discoveryUrl: STAND_IN_DISCOVERY_URL,
+  } as Settings;
+  return (await run.run(settings, false)) as OfflineVerdict;
+}
+
+/** Where the expectations come from beside the validator's configuration. */
+type Stated = Pick<Expectations, 'tenantId' | 'flavour' | 'cloud' | 'policies'>;
+
+/** One token, run through the validator (with one set of settings, then another if need be). */
+class OfflineRun {
+  private expect: Expectations | undefined;
+
+  constructor(
+    private readonly jwt: string,
+    private readonly decoded: DecodedToken,
+    private readonly summary: TokenSummary,
+    private readonly standIn: StandInIssuer,
+    private readonly nowMs: number,
+    private readonly audienceKnown: boolean,
+    private readonly stated: Stated,
+  ) {}
+
+  /**
+   * Runs until the validator accepts the token or refuses it for a reason of its own. `flavoured`:
+   * the settings are a flavour's guessed from the token; a metadata document refused (the token's
+   * issuer is not of that flavour's form) returns `undefined`, to be run again with the defaults.
+   */
+  async run(initial: Settings, flavoured: boolean): Promise<OfflineVerdict | undefined> {
+    const { jwt, decoded, summary, standIn, nowMs, audienceKnown } = this;
+    const iss = claim(decoded.payload, 'iss');
+    let settings = initial;
+    let token = jwt;
+    let issuer = typeof iss === 'string' ? iss : NO_ISSUER;
+    const refusals: RefusalContext[] = [];
+    const relaxed = new Set<EntraAuthCheck>();
+    for (;;) {
+      const events: EntraEvent[] = [];
+      const validator = createEntraValidator({
+        ...settings,
+        fetch: standIn.fetch(issuer),
+        onEvent: (e) => {
+          events.push(e);
+        },
       });
-    }
-    const next = relaxed.has(error.check) ? undefined : WITHOUT[error.check]?.(error, settings, decoded);
-    if (next === undefined) {
-      return {
-        refusals,
-        stoppedAt: positionOf(error.check, pastKeyLookup(events)),
-        principal: undefined,
-        expect,
+      const config = validator.config;
+      this.expect ??= {
+        audiences: audienceKnown ? config.audiences : [],
+        clientId: config.clientId,
+        tokenVersions: config.tokenVersions,
+        clockToleranceSeconds: config.clockToleranceSeconds,
+        maxTokenLength: config.maxTokenLength,
+        ...this.stated,
       };
+      const expect = this.expect;
+      let error: EntraAuthError;
+      try {
+        const principal = await validator.verify(token);
+        return { refusals, stoppedAt: Number.POSITIVE_INFINITY, principal, expect };
+      } catch (e) {
+        if (!isEntraAuthError(e)) throw e;
+        error = e;
+      } finally {
+        validator.close();
+      }
+      // Taken on trust offline: the signature (the token is signed again), and an issuer that can be
+      // announced (if the token's cannot, none is, and the validator refuses `iss`).
+      if (error.check === 'signature' && token === jwt) {
+        token = standIn.resigned;
+        continue;
+      }
+      if (error.check === 'keys' && flavoured) return undefined;
+      if (error.check === 'keys' && issuer !== NO_ISSUER) {
+        issuer = NO_ISSUER;
+        continue;
+      }
+      if (!(error.code === 'invalid_audience' && !audienceKnown)) {
+        refusals.push({
+          code: error.code,
+          check: error.check,
+          message: error.message,
+          cause: undefined,
+          token,
+          decoded,
+          summary,
+          expect,
+          events,
+          nowMs,
+          offline: true,
+        });
+      }
+      const next = relaxed.has(error.check) ? undefined : WITHOUT[error.check]?.(error, settings, decoded);
+      if (next === undefined) {
+        return {
+          refusals,
+          stoppedAt: positionOf(error.check, pastKeyLookup(events)),
+          principal: undefined,
+          expect,
+        };
+      }
+      relaxed.add(error.check);
+      settings = next;
     }
-    relaxed.add(error.check);
-    settings = next;
   }
 }

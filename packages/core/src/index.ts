@@ -6,6 +6,8 @@
  * @packageDocumentation
  * @module \@org/entra-core
  */
+export type { CloudHosts as EntraCloudHosts } from './authority/clouds.js';
+export { CLOUDS as ENTRA_CLOUDS } from './authority/clouds.js';
 export type { CombinedEntraValidator } from './authority/combine.js';
 export { combineValidators } from './authority/combine.js';
 export type {

@@ -8,6 +8,7 @@ it('exports exactly its public API', () => {
     [
       "CONSUMERS_TENANT_ID",
       "ENTRA_AUTH_ERROR_CODES",
+      "ENTRA_CLOUDS",
       "EntraAuthError",
       "EntraConfigError",
       "MAX_KID_LENGTH",
@@ -38,4 +39,13 @@ it('exports exactly its public API', () => {
       "resolveGroups",
     ]
   `);
+});
+
+it('ENTRA_CLOUDS is frozen all the way down: the validator trusts what it says', () => {
+  expect(entry.ENTRA_CLOUDS.usgov.v2IssuerOrigins).toEqual(['https://login.microsoftonline.us']);
+  expect(() => (entry.ENTRA_CLOUDS.public.v2IssuerOrigins as string[]).push('https://evil.example')).toThrow(
+    TypeError,
+  );
+  expect(Object.isFrozen(entry.ENTRA_CLOUDS.china)).toBe(true);
+  expect(entry.ENTRA_CLOUDS.public.v2IssuerOrigins).toEqual(['https://login.microsoftonline.com']);
 });

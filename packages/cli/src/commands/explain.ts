@@ -4,7 +4,7 @@
  * core's, explained by the explanations of its check (`explanations.ts`); notes on what the token is
  * follow (`notes.ts`).
  */
-import { type EntraAuthCheck, isGuid } from '@org/entra-core';
+import { type EntraAuthCheck, type EntraCloud, isGuid } from '@org/entra-core';
 import { pastKeyLookup, positionOf } from '../checks.js';
 import { explainRefusal, type FindingId } from '../explanations.js';
 import { PLAIN, type Style, safeText } from '../format.js';
@@ -31,6 +31,15 @@ export interface ExplainOptions {
   tenantId?: string;
   /** The token version the API expects (`--token-version`). */
   tokenVersion?: '1.0' | '2.0';
+  /** The API's national cloud (`--cloud`). */
+  cloud?: EntraCloud;
+  /**
+   * The API trusts Azure AD B2C (`--b2c-policy`, `--b2c-domain`): the policies it accepts are checked
+   * by the validator; the domain and tenant are taken on trust offline, as the issuer is.
+   */
+  b2c?: { readonly domain?: string | undefined; readonly policies?: readonly string[] | undefined };
+  /** The API trusts an Entra External ID tenant (`--external-id`; `tenantId` is then its GUID). */
+  externalId?: { readonly domain?: string | undefined };
   /** The current time in milliseconds. Default `Date.now()`. */
   now?: number;
 }
@@ -116,6 +125,9 @@ export async function explainToken(token: string, options: ExplainOptions = {}):
   ) {
     throw new UsageError('--token-version must be 1.0 or 2.0');
   }
+  if (options.b2c !== undefined && options.externalId !== undefined) {
+    throw new UsageError('b2c (Azure AD B2C) and externalId (Entra External ID) exclude each other');
+  }
   const jwt = normalizeToken(token);
   const decoded = decodeOrThrow(jwt);
   const nowMs = options.now ?? Date.now();
@@ -147,7 +159,10 @@ export async function explainToken(token: string, options: ExplainOptions = {}):
   const notChecked: string[] = [];
   if (expect.audiences.length === 0) notChecked.push('audience (pass --audience or --client-id)');
   const tenantId = expect.tenantId;
-  if (tenantId === undefined) notChecked.push('tenant (pass --tenant)');
+  if (expect.flavour === 'b2c') {
+    if (expect.policies === undefined) notChecked.push('B2C policy (pass --b2c-policy)');
+    notChecked.push('B2C domain and tenant (run entra-token verify)');
+  } else if (tenantId === undefined) notChecked.push('tenant (pass --tenant)');
   else if (!isGuid(tenantId) && !['common', 'organizations', 'consumers'].includes(tenantId)) {
     notChecked.push(`tenant (${tenantId} is a domain: pass the tenant GUID, or run entra-token verify)`);
   }

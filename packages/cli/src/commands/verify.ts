@@ -19,6 +19,7 @@ import {
 import type { Expectations } from '../advice.js';
 import { type CheckInfo, layOut } from '../checks.js';
 import { explainRefusal, type FindingId, fetchFailureOf, jwksUriOf } from '../explanations.js';
+import { cloudOfUrl, tokenFlavour } from '../flavours.js';
 import { describeTime, PLAIN, type Style, safeText, table } from '../format.js';
 import {
   claim,
@@ -44,8 +45,22 @@ import {
  * ```
  */
 export interface VerifyOptions {
-  /** `--tenant`: tenant GUID, verified domain, or `common` / `organizations` / `consumers`. */
+  /**
+   * `--tenant`: tenant GUID, verified domain, or `common` / `organizations` / `consumers`. With `b2c`,
+   * the B2C tenant (its GUID or `{name}.onmicrosoft.com`); with `externalId`, the external tenant's GUID.
+   */
   tenantId: string;
+  /**
+   * `--b2c-domain` and `--b2c-policy` (repeatable): the API trusts an Azure AD B2C tenant, whose
+   * tenant is `tenantId`. `domain` is the host users sign in on (`contoso.b2clogin.com` or a custom
+   * domain); `policies` the user flows and custom policies whose tokens are accepted.
+   */
+  b2c?: { readonly domain: string; readonly policies: readonly string[] };
+  /**
+   * `--external-id` (and `--domain`): the API trusts an Entra External ID tenant, whose GUID is
+   * `tenantId`. `domain`: where its metadata is served, default `{tenantId}.ciamlogin.com`.
+   */
+  externalId?: { readonly domain?: string | undefined };
   /** `--audience` (repeatable): accepted `aud` values. */
   audience?: string | readonly string[];
   /** `--client-id`: the API's application id; accepts `{clientId}` and `api://{clientId}`. */
@@ -157,6 +172,8 @@ export interface PrincipalJson {
   readonly name: string | null;
   /** ISO 8601. */
   readonly expiresAt: string;
+  /** Azure AD B2C: the policy that issued the token, as configured. */
+  readonly policy?: string;
 }
 
 /**
@@ -189,6 +206,10 @@ export interface VerifyResult {
     readonly discoveryUrl: string;
     readonly multiTenant: boolean;
     readonly tokenVersions: readonly string[];
+    /** Which kind of Entra tenant: `workforce`, `b2c` (Azure AD B2C) or `externalId` (Entra External ID). */
+    readonly flavour: 'workforce' | 'b2c' | 'externalId';
+    /** Azure AD B2C: the accepted policies. */
+    readonly policies?: readonly string[];
   };
 }
 
@@ -199,9 +220,20 @@ function compact<T extends object>(obj: T): T {
 const nonEmpty = <T>(list: readonly T[] | undefined): readonly T[] | undefined =>
   list === undefined || list.length === 0 ? undefined : list;
 
+/** Where tokens come from: `tenantId`, or the B2C or External ID tenant it names. */
+function authorityOptions(options: VerifyOptions): object {
+  const { tenantId, b2c, externalId } = options;
+  if (b2c === undefined && externalId === undefined) return { tenantId };
+  return compact({
+    b2c: b2c === undefined ? undefined : { domain: b2c.domain, tenantId, policies: [...b2c.policies] },
+    externalId:
+      externalId === undefined ? undefined : compact({ tenantId, domain: externalId.domain ?? undefined }),
+  });
+}
+
 function validatorOptions(options: VerifyOptions, events: EntraEvent[]): EntraValidatorOptions {
   return compact({
-    tenantId: options.tenantId,
+    ...authorityOptions(options),
     audience: typeof options.audience === 'string' ? options.audience : nonEmpty(options.audience),
     clientId: options.clientId,
     authority: options.authority,
@@ -225,6 +257,7 @@ interface Shown {
   readonly token: string;
   readonly summary: TokenSummary;
   readonly header: Readonly<Record<string, unknown>>;
+  readonly payload: Readonly<Record<string, unknown>>;
   readonly events: readonly EntraEvent[];
   readonly expect: Expectations;
   readonly principal: EntraPrincipal | undefined;
@@ -241,6 +274,10 @@ function shown(info: CheckInfo, s: Shown): string | undefined {
       return claim(s.header, 'typ') === undefined ? 'none' : `typ ${String(claim(s.header, 'typ'))}`;
     case 'kid':
       return info.afterKeys === true ? undefined : `kid ${String(claim(s.header, 'kid'))}`;
+    case 'policy': {
+      const flavour = tokenFlavour(s.payload);
+      return flavour.kind === 'b2c' && flavour.policy !== undefined ? `policy ${flavour.policy}` : undefined;
+    }
     case 'keys': {
       const uri = jwksUriOf(s.events);
       return uri === undefined ? undefined : `from ${uri}`;
@@ -293,6 +330,7 @@ function toJson(p: EntraPrincipal): PrincipalJson {
     username: p.username ?? null,
     name: p.name ?? null,
     expiresAt: p.expiresAt.toISOString(),
+    ...(p.policy === undefined ? {} : { policy: p.policy }),
   };
 }
 
@@ -345,6 +383,9 @@ export async function verifyToken(token: string, options: VerifyOptions): Promis
     maxTokenLength: config.maxTokenLength,
     discoveryUrl: config.discoveryUrl,
     authority: config.authority,
+    flavour: config.flavour,
+    cloud: config.flavour === 'workforce' ? configuredCloud(options, config.authority) : undefined,
+    policies: config.policies,
   };
   let error: VerifyError | null = null;
   if (failure !== undefined) {
@@ -374,8 +415,17 @@ export async function verifyToken(token: string, options: VerifyOptions): Promis
       fetch,
     });
   }
-  const seen: Shown = { token: jwt, summary, header: decoded.header, events, expect, principal };
-  const checks: CheckResult[] = layOut(failure?.check, events).map(({ info, status }) => {
+  const seen: Shown = {
+    token: jwt,
+    summary,
+    header: decoded.header,
+    payload: decoded.payload,
+    events,
+    expect,
+    principal,
+  };
+  const performed = config.flavour === 'b2c' ? (['policy'] as const) : [];
+  const checks: CheckResult[] = layOut(failure?.check, events, performed).map(({ info, status }) => {
     const { check: id, title } = info;
     if (status === 'passed') return compact({ id, title, status, detail: shown(info, seen) });
     if (status === 'failed' && error !== null) {
@@ -397,8 +447,22 @@ export async function verifyToken(token: string, options: VerifyOptions): Promis
       discoveryUrl: config.discoveryUrl,
       multiTenant: config.multiTenant,
       tokenVersions: [...config.tokenVersions],
+      flavour: config.flavour,
+      ...(config.policies === undefined ? {} : { policies: [...config.policies] }),
     },
   };
+}
+
+/**
+ * A workforce validator's cloud: the one whose hosts serve its documents (`--authority` or
+ * `--discovery-url` on a Microsoft host), else `--cloud` (a local test issuer or a proxy at
+ * `--authority` speaks for it; the default is the public cloud). Unknown for a custom discovery URL
+ * elsewhere.
+ */
+function configuredCloud(options: VerifyOptions, authority: string | undefined): EntraCloud | undefined {
+  const known = cloudOfUrl(authority ?? options.discoveryUrl);
+  if (known !== undefined) return known;
+  return options.discoveryUrl === undefined ? (options.cloud ?? 'public') : options.cloud;
 }
 
 const MARK: Readonly<Record<CheckStatus, (s: Style) => string>> = {
@@ -455,6 +519,7 @@ export function renderVerify(result: VerifyResult, style: Style = PLAIN, nowMs: 
           ['isGuest', String(p.isGuest)],
           ['tokenVersion', p.tokenVersion],
           ['username', p.username ?? '(none)'],
+          ...(p.policy === undefined ? [] : [['policy', p.policy]]),
           ['expiresAt', `${p.expiresAt} (${describeTime('exp', Date.parse(p.expiresAt) / 1000, nowMs)})`],
         ].map(([k, v]) => [k as string, safeText(v as string)] as [string, string]),
       ),

@@ -6,7 +6,16 @@
  */
 import type { EntraCloud } from '../options.js';
 
-/** One cloud's hosts, as origins (`https://host`). */
+/**
+ * One national cloud's hosts, as origins (`https://host`): where its documents are served and which
+ * hosts its issuers are on.
+ *
+ * @example
+ * ```ts
+ * const china: EntraCloudHosts = ENTRA_CLOUDS.china;
+ * console.log(china.authority, china.v1IssuerOrigin); // 'https://login.partner.microsoftonline.cn' 'https://sts.chinacloudapi.cn'
+ * ```
+ */
 export interface CloudHosts {
   readonly cloud: EntraCloud;
   /** The authority MSAL and the national-cloud docs name first. */
@@ -22,7 +31,18 @@ export interface CloudHosts {
   readonly v1IssuerOrigin: string;
 }
 
-export const CLOUDS: Readonly<Record<EntraCloud, CloudHosts>> = Object.freeze({
+/**
+ * The hosts of each national cloud Entra ID runs in (`cloud` option): the authority, the hosts
+ * serving its documents, and those of its v2.0 and v1.0 issuers. What the validator trusts for a
+ * `cloud`; tools read it to tell which cloud an issuer belongs to.
+ *
+ * @example
+ * ```ts
+ * const origin = new URL('https://login.microsoftonline.us/72f988bf-86f1-41af-91ab-2d7cd011db47/v2.0').origin;
+ * const cloud = Object.values(ENTRA_CLOUDS).find((c) => c.v2IssuerOrigins.includes(origin))?.cloud; // 'usgov'
+ * ```
+ */
+export const CLOUDS: Readonly<Record<EntraCloud, CloudHosts>> = frozen({
   public: {
     cloud: 'public',
     authority: 'https://login.microsoftonline.com',
@@ -49,6 +69,16 @@ export const CLOUDS: Readonly<Record<EntraCloud, CloudHosts>> = Object.freeze({
     v1IssuerOrigin: 'https://sts.chinacloudapi.cn',
   },
 });
+
+/** Frozen all the way down: the table is exported, and the validator trusts what it says. */
+function frozen(clouds: Record<EntraCloud, CloudHosts>): Readonly<Record<EntraCloud, CloudHosts>> {
+  for (const hosts of Object.values(clouds)) {
+    Object.freeze(hosts.documentOrigins);
+    Object.freeze(hosts.v2IssuerOrigins);
+    Object.freeze(hosts);
+  }
+  return Object.freeze(clouds);
+}
 
 /** The Entra authority of each national cloud. */
 export const CLOUD_AUTHORITIES: Readonly<Record<EntraCloud, string>> = Object.freeze({

@@ -55,6 +55,9 @@ export function decodeTokenUnverified(token: string): DecodedToken | undefined {
   return { header, payload };
 }
 
+/** A B2C policy id: `B2C_1_<name>` (user flow) or `B2C_1A_<name>` (custom policy). */
+const B2C_POLICY = /^b2c_1a?_/i;
+
 /**
  * Recognises the tokens clients send by mistake: Microsoft Graph tokens (Graph audience or a `nonce`
  * header), ID tokens, and tokens for other Microsoft services (Azure Resource Manager, Key Vault...).
@@ -70,8 +73,10 @@ export function classifyToken(token: DecodedToken): TokenKind {
   const aud = own(payload, 'aud');
   if (own(header, 'nonce') !== undefined || isGraphAudience(aud)) return 'graph_token';
   const claims = readClaims(payload);
-  // A B2C token (it names its policy in `tfp`) may carry the sign-in's nonce in an access token.
-  if (isIdToken(claims, { payloadNonceMarksIdToken: claims.tfp === undefined })) return 'id_token';
+  // A B2C token may carry the sign-in's nonce in an access token. It names its policy in `tfp`, or
+  // in `acr` with older policies (workforce v1 tokens have `acr` too, but "0" or "1", never B2C_1_...).
+  const b2c = claims.tfp !== undefined || (typeof claims.acr === 'string' && B2C_POLICY.test(claims.acr));
+  if (isIdToken(claims, { payloadNonceMarksIdToken: !b2c })) return 'id_token';
   if (microsoftServiceName(aud) !== undefined) return 'microsoft_resource_token';
   return 'access_token';
 }

@@ -31,6 +31,9 @@ describe('classifyToken', () => {
     // Azure AD B2C access tokens carry the sign-in's nonce; its ID tokens have no scp or azp.
     ['access_token', {}, { ...access, tfp: 'B2C_1_signupsignin', nonce: 'n' }],
     ['id_token', {}, { aud: 'c', tfp: 'B2C_1_signupsignin', nonce: 'n' }],
+    // Older B2C policies name themselves in acr; a workforce v1 token's acr ("1") is no policy.
+    ['access_token', {}, { ...access, acr: 'b2c_1_signin', nonce: 'n' }],
+    ['id_token', {}, { ...access, acr: '1', nonce: 'n' }],
   ])('%s %j', (kind, header, payload) => {
     const decoded = decodeTokenUnverified(token(header, payload));
     expect(decoded && classifyToken(decoded)).toBe(kind);

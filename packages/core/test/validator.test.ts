@@ -384,10 +384,13 @@ describe('header and signature', () => {
 });
 
 describe('the verified-token cache', () => {
-  test('a verified token is cached: the same frozen principal after, without a signature check', async () => {
+  test('a token verified twice is cached: the same frozen principal after, without a signature check', async () => {
     const { validator } = validatorFor(entra(), clock);
     const token = entra().createToken();
+    // Cached on its second verification: a token presented once is never stored.
+    const once = await validator.verify(token);
     const first = await validator.verify(token);
+    expect(first).not.toBe(once);
     const second = await validator.verify(token);
     expect(second).toBe(first);
     expect(() => {
@@ -430,6 +433,7 @@ describe('the verified-token cache', () => {
   test('a token that ends like a cached one (same signature, other payload) is verified, not served', async () => {
     const { validator } = validatorFor(entra(), clock);
     const token = entra().createToken({ scp: 'Orders.Read' });
+    await validator.verify(token);
     const cached = await validator.verify(token);
     const [header, , signature] = token.split('.');
     const forgedPayload = Buffer.from(JSON.stringify({ ...cached.claims, scp: 'Admin' })).toString(
@@ -446,6 +450,7 @@ describe('the verified-token cache', () => {
   test('authenticate serves a cached token however the header spells the scheme, and checks the rest as before', async () => {
     const { validator } = validatorFor(entra(), clock);
     const token = entra().createToken();
+    await validator.verify(token);
     const first = await validator.verify(token);
     for (const header of [
       `Bearer ${token}`,
@@ -469,13 +474,33 @@ describe('the verified-token cache', () => {
   test('the cache is bounded: the least recently used token leaves first', async () => {
     const { validator } = validatorFor(entra(), clock, { tokenCache: { max: 2 } });
     const [a, b, c] = [1, 2, 3].map((i) => entra().createToken({ uti: `u${i}` })) as [string, string, string];
+    // Each verified twice (cached on the second).
+    await validator.verify(a);
     const pa = await validator.verify(a);
+    await validator.verify(b);
     const pb = await validator.verify(b);
     expect(await validator.verify(a)).toBe(pa); // a is now the most recently used
+    await validator.verify(c);
     const pc = await validator.verify(c); // evicts b
     expect(await validator.verify(a)).toBe(pa);
     expect(await validator.verify(c)).toBe(pc);
     expect(await validator.verify(b)).not.toBe(pb);
+  });
+
+  test('tokens presented once are remembered as bits, forgotten after max tokens: a lasting stream of new tokens caches none', async () => {
+    const { validator } = validatorFor(entra(), clock, { tokenCache: { max: 4 } });
+    const tokens = Array.from({ length: 12 }, (_, i) => entra().createToken({ uti: `s${i}` }));
+    // Each token twice in a row: cached on the second verification, served on the third.
+    const [t0] = tokens as [string];
+    await validator.verify(t0);
+    const cached = await validator.verify(t0);
+    expect(await validator.verify(t0)).toBe(cached);
+    // A stream of new tokens, each once: none is stored, so t0 (stored, recently used) stays.
+    for (const t of tokens.slice(1)) await validator.verify(t);
+    expect(await validator.verify(t0)).toBe(cached);
+    // The bits were cleared after max tokens: t1, seen once long ago, is verified and not yet stored.
+    const again = await validator.verify(tokens[1] as string);
+    expect(await validator.verify(tokens[1] as string)).not.toBe(again);
   });
 });
 

@@ -60,7 +60,8 @@ export function kitInfo(entra: MockEntra): KitInfo {
  */
 export function validatorOptions(
   kit: KitInfo,
-  extra: Partial<EntraValidatorOptions> & { keyStore?: KeyStore } = {},
+  // Any option, checked by the core at start-up (BENCH_OURS_OPTIONS is JSON from the environment).
+  extra: Readonly<Record<string, unknown>> & { keyStore?: KeyStore } = {},
 ): EntraValidatorOptions {
   return {
     tenantId: kit.tenantId,

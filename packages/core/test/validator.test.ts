@@ -383,6 +383,18 @@ describe('header and signature', () => {
   });
 });
 
+describe('parsed headers', () => {
+  test("a header another validator parsed is still checked against this one's algorithms", async () => {
+    // The same header segment, RS384: accepted by one validator's algorithms, not by the other's.
+    const token = entra().createToken({}, { header: { alg: 'RS384' } });
+    const lenient = validatorFor(entra(), clock, { algorithms: ['RS256', 'RS384'] }).validator;
+    const strict = validatorFor(entra(), clock).validator;
+    expect(await codeOf(lenient.verify(token))).toBe('ok');
+    expect(await codeOf(strict.verify(token))).toBe('unsupported_algorithm');
+    expect(await codeOf(lenient.verify(token))).toBe('ok');
+  });
+});
+
 describe('the verified-token cache', () => {
   test('a token verified twice is cached: the same frozen principal after, without a signature check', async () => {
     const { validator } = validatorFor(entra(), clock);

@@ -10,7 +10,7 @@
  * domain; External ID issues as `https://{tenant}.ciamlogin.com/{tenant}/v2.0` whatever host served
  * the metadata; a workforce tenant issues on its cloud's hosts (the core's `ENTRA_CLOUDS`).
  */
-import { ENTRA_CLOUDS, type EntraAuthCheck, type EntraCloud } from '@org/entra-core';
+import { b2cPolicyOf, ENTRA_CLOUDS, type EntraAuthCheck, type EntraCloud } from '@org/entra-core';
 import type { Advice, Expectations } from './advice.js';
 import type { FindingId } from './explanations.js';
 import { claim, stringClaim, type TokenSummary } from './token.js';
@@ -23,9 +23,6 @@ export type TokenFlavour =
   | { readonly kind: 'workforce'; readonly clouds: readonly EntraCloud[] }
   /** A test issuer, a proxy, a custom domain: nothing tells. */
   | { readonly kind: 'unknown' };
-
-/** The id B2C gives a user flow (`B2C_1_…`) or a custom policy (`B2C_1A_…`): how an `acr` names a policy. */
-const B2C_POLICY_ID = /^b2c_1a?_/i;
 
 function originOf(url: string | undefined): string | undefined {
   if (url === undefined) return undefined;
@@ -41,10 +38,8 @@ function originOf(url: string | undefined): string | undefined {
  * a B2C policy id marks a B2C token.
  */
 export function tokenFlavour(payload: Readonly<Record<string, unknown>>): TokenFlavour {
-  const tfp = stringClaim(payload, 'tfp');
-  if (tfp !== undefined) return { kind: 'b2c', policy: tfp };
-  const acr = stringClaim(payload, 'acr');
-  if (acr !== undefined && B2C_POLICY_ID.test(acr)) return { kind: 'b2c', policy: acr };
+  const policy = b2cPolicyOf(payload);
+  if (policy !== undefined) return { kind: 'b2c', policy };
   const origin = originOf(stringClaim(payload, 'iss'));
   if (origin === undefined) return { kind: 'unknown' };
   const host = new URL(origin).hostname;

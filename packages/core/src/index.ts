@@ -60,7 +60,7 @@ export type {
 export { createGroupsCheck, requireGroups, resolveGroups } from './groups/index.js';
 export { CONSUMERS_TENANT_ID, isGuid } from './ids.js';
 export type { DecodedToken, TokenKind } from './inspect.js';
-export { classifyToken, decodeTokenUnverified } from './inspect.js';
+export { b2cPolicyOf, classifyToken, decodeTokenUnverified } from './inspect.js';
 export { microsoftServiceName } from './microsoft.js';
 export type {
   EntraClientCredentialsOpenApiOptions,

@@ -3,6 +3,7 @@
  * authorization. Uses the same strict decoding and the same recognisers as the validator.
  */
 
+import { B2C_POLICY_RE } from './authority/customer-options.js';
 import { isIdToken } from './claims.js';
 import { decodeJsonSegment } from './codec.js';
 import { isGraphAudience, microsoftServiceName } from './microsoft.js';
@@ -55,8 +56,22 @@ export function decodeTokenUnverified(token: string): DecodedToken | undefined {
   return { header, payload };
 }
 
-/** A B2C policy id: `B2C_1_<name>` (user flow) or `B2C_1A_<name>` (custom policy). */
-const B2C_POLICY = /^b2c_1a?_/i;
+/**
+ * The Azure AD B2C policy a token's payload names, WITHOUT verifying anything: `tfp`, or `acr` in older
+ * policies when it is a policy id (`B2C_1_<name>`, `B2C_1A_<name>`; workforce v1.0 tokens carry
+ * `acr: "1"`). `undefined` for a token that names no policy.
+ *
+ * @example
+ * ```ts
+ * const policy = b2cPolicyOf(decodeTokenUnverified(token)!.payload); // 'B2C_1_signupsignin'
+ * ```
+ */
+export function b2cPolicyOf(payload: Readonly<Record<string, unknown>>): string | undefined {
+  const tfp = own(payload, 'tfp');
+  if (typeof tfp === 'string') return tfp;
+  const acr = own(payload, 'acr');
+  return typeof acr === 'string' && B2C_POLICY_RE.test(acr) ? acr : undefined;
+}
 
 /**
  * Recognises the tokens clients send by mistake: Microsoft Graph tokens (Graph audience or a `nonce`
@@ -73,9 +88,8 @@ export function classifyToken(token: DecodedToken): TokenKind {
   const aud = own(payload, 'aud');
   if (own(header, 'nonce') !== undefined || isGraphAudience(aud)) return 'graph_token';
   const claims = readClaims(payload);
-  // A B2C token may carry the sign-in's nonce in an access token. It names its policy in `tfp`, or
-  // in `acr` with older policies (workforce v1 tokens have `acr` too, but "0" or "1", never B2C_1_...).
-  const b2c = claims.tfp !== undefined || (typeof claims.acr === 'string' && B2C_POLICY.test(claims.acr));
+  // A B2C token may carry the sign-in's nonce in an access token.
+  const b2c = claims.tfp !== undefined || b2cPolicyOf(payload) !== undefined;
   if (isIdToken(claims, { payloadNonceMarksIdToken: !b2c })) return 'id_token';
   if (microsoftServiceName(aud) !== undefined) return 'microsoft_resource_token';
   return 'access_token';

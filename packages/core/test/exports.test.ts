@@ -12,6 +12,7 @@ it('exports exactly its public API', () => {
       "EntraAuthError",
       "EntraConfigError",
       "MAX_KID_LENGTH",
+      "b2cPolicyOf",
       "classifyToken",
       "combineValidators",
       "createEntraValidator",

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { classifyToken, decodeTokenUnverified, microsoftServiceName } from '../src/index.js';
+import { b2cPolicyOf, classifyToken, decodeTokenUnverified, microsoftServiceName } from '../src/index.js';
 
 const b64 = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url');
 const token = (header: object, payload: object) => `${b64(header)}.${b64(payload)}.sig`;
@@ -17,6 +17,20 @@ describe('decodeTokenUnverified', () => {
       expect(decodeTokenUnverified(t)).toBeUndefined();
     },
   );
+});
+
+describe('b2cPolicyOf', () => {
+  test.each([
+    ['B2C_1_signupsignin', { tfp: 'B2C_1_signupsignin' }],
+    ['b2c_1a_signin', { acr: 'b2c_1a_signin' }],
+    ['B2C_1_new', { tfp: 'B2C_1_new', acr: 'b2c_1_old' }],
+    [undefined, { acr: '1' }],
+    [undefined, { acr: 'b2c_1_' }],
+    [undefined, { tfp: 42 }],
+    [undefined, JSON.parse('{"__proto__":{"tfp":"B2C_1_x"}}')],
+  ])('%s from %j', (policy, payload) => {
+    expect(b2cPolicyOf(payload)).toBe(policy);
+  });
 });
 
 describe('classifyToken', () => {

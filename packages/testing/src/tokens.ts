@@ -133,14 +133,11 @@ function sortedByName(fields: Record<string, unknown>): Record<string, unknown> 
   return Object.fromEntries(Object.entries(fields).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
-/**
- * The default payload. Like Entra's: `aud`, `iss`, `iat`, `nbf`, `exp` first, then every other
- * claim in alphabetical order.
- */
-export function defaultClaims(ctx: TokenContext, options: CreateTokenOptions): Record<string, unknown> {
-  if (ctx.profile.flavour === 'b2c') return b2cClaims(ctx, options);
-  const kind = options.kind ?? 'delegated';
-  const v1 = options.version === '1.0';
+/** The validity window (`issuedAt`, `notBefore`, `expiresIn` relative to now) and the tenant of a token. */
+function windowAndTenant(
+  ctx: TokenContext,
+  options: CreateTokenOptions,
+): { iat: number; nbf: number; exp: number; tid: string } {
   const now = ctx.nowSeconds();
   const iat = now + (options.issuedAt ?? 0);
   const nbf = options.notBefore === undefined ? iat : now + options.notBefore;
@@ -149,6 +146,18 @@ export function defaultClaims(ctx: TokenContext, options: CreateTokenOptions): R
     options.tenantId === undefined
       ? ctx.tenantId
       : (resolveTenant(options.tenantId, ctx)?.tid ?? options.tenantId);
+  return { iat, nbf, exp, tid };
+}
+
+/**
+ * The default payload. Like Entra's: `aud`, `iss`, `iat`, `nbf`, `exp` first, then every other
+ * claim in alphabetical order.
+ */
+export function defaultClaims(ctx: TokenContext, options: CreateTokenOptions): Record<string, unknown> {
+  if (ctx.profile.flavour === 'b2c') return b2cClaims(ctx, options);
+  const kind = options.kind ?? 'delegated';
+  const v1 = options.version === '1.0';
+  const { iat, nbf, exp, tid } = windowAndTenant(ctx, options);
   const v1Origin = ctx.cloud.v1IssuerOrigin;
   const iss = v1
     ? issuerV1(tid, v1Origin)
@@ -225,14 +234,7 @@ export function defaultClaims(ctx: TokenContext, options: CreateTokenOptions): R
  */
 function b2cClaims(ctx: TokenContext, options: CreateTokenOptions): Record<string, unknown> {
   const kind = options.kind ?? 'delegated';
-  const now = ctx.nowSeconds();
-  const iat = now + (options.issuedAt ?? 0);
-  const nbf = options.notBefore === undefined ? iat : now + options.notBefore;
-  const exp = iat + (options.expiresIn ?? 3600);
-  const tid =
-    options.tenantId === undefined
-      ? ctx.tenantId
-      : (resolveTenant(options.tenantId, ctx)?.tid ?? options.tenantId);
+  const { iat, nbf, exp, tid } = windowAndTenant(ctx, options);
   const tfp = options.policy ?? (ctx.profile.policies[0] as string);
   const iss = b2cIssuer(ctx.authority, ctx.profile, tid, tfp);
   if (kind === 'app') {

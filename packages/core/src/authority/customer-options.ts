@@ -32,7 +32,7 @@ const B2C_EXAMPLE =
   "{ domain: 'contoso.b2clogin.com', tenantId: 'contoso.onmicrosoft.com', policies: ['B2C_1_signupsignin'] }";
 const EXTERNAL_ID_EXAMPLE = "{ tenantId: '<external tenant GUID>', domain: 'contoso.ciamlogin.com' }";
 /** User flows are `B2C_1_<name>`, custom policies `B2C_1A_<name>`. */
-const POLICY_RE = /^b2c_1a?_[a-z0-9_.-]{1,200}$/i;
+export const B2C_POLICY_RE = /^b2c_1a?_[a-z0-9_.-]{1,200}$/i;
 const COMBINE_HINT =
   'to accept tokens of several authorities, create a validator for each and combine them with combineValidators([...])';
 
@@ -138,7 +138,7 @@ function resolveB2C(value: unknown): ResolvedB2C {
   }
   const policies: string[] = [];
   for (const policy of list) {
-    if (typeof policy !== 'string' || !POLICY_RE.test(policy.trim())) {
+    if (typeof policy !== 'string' || !B2C_POLICY_RE.test(policy.trim())) {
       fail(
         "b2c.policies must contain policy ids as B2C names them: 'B2C_1_<name>' for a user flow, 'B2C_1A_<name>' for a custom policy",
       );
